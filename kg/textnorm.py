@@ -1,0 +1,53 @@
+"""Text normalisation shared by ingest (paper ids), link (entity keys) and eval (matching).
+
+>>> normalize_title("  A Fully First-Order  Method! ")
+'a fully first order method'
+>>> slugify("A Fully First-Order Method for Stochastic Bilevel Optimization")
+'a-fully-first-order-method-for-stochastic-bilevel'
+>>> short_hash("abc")
+'a9993e36'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+__all__ = ["normalize_title", "slugify", "short_hash", "strip_controls"]
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# C0/C1 controls except tab/newline, plus bidi overrides and isolates (U+202A-202E, U+2066-2069)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def strip_controls(text: str) -> str:
+    """Remove control characters, bidi overrides and BOMs that have no place in a title or abstract."""
+    return _CONTROLS.sub("", text)
+
+
+def normalize_title(text: str) -> str:
+    """NFKC, casefold, and every run of non-alphanumerics as one space."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKD", folded)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub(" ", folded).strip()
+
+
+def slugify(text: str, max_length: int = 48) -> str:
+    """A lowercase ASCII slug of whole words, at most ``max_length`` characters (never empty)."""
+    words = normalize_title(text).split()
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    if not slug and words:
+        slug = words[0][:max_length]
+    return slug or "untitled"
+
+
+def short_hash(text: str, length: int = 8) -> str:
+    """The first ``length`` hex digits of the SHA-1 of ``text`` (UTF-8)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
