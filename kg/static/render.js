@@ -3,7 +3,10 @@
 (function () {
   "use strict";
 
+  const timings = { start: performance.now() };
+  window.kgTimings = timings;
   const data = JSON.parse(document.getElementById("kg-data").textContent);
+  timings.parsed = performance.now();
   const FONT = "#343434";
   const DIM_NODE = { background: "rgba(200,200,200,0.3)", border: "rgba(200,200,200,0.3)" };
   const DIM_FONT = "rgba(52,52,52,0.25)";
@@ -63,12 +66,7 @@
 
   const nodes = new vis.DataSet(
     data.nodes.map((n) => {
-      const item = { id: n.id, label: n.short, group: n.kind, size: n.size };
-      if (n.x !== undefined) {
-        item.x = n.x;
-        item.y = n.y;
-      }
-      return item;
+      return { id: n.id, label: n.short, group: n.kind, size: n.size, x: n.x, y: n.y };
     })
   );
   const edges = new vis.DataSet(data.edges.map(([from, to], i) => ({ id: i, from: from, to: to })));
@@ -157,17 +155,20 @@
       smooth: data.physics && !many ? { type: "continuous" } : false,
     },
     interaction: { hover: true, hideEdgesOnDrag: many, hideEdgesOnZoom: many, multiselect: false },
-    layout: { randomSeed: data.seed, improvedLayout: data.physics && data.nodes.length <= 300 },
+    // Every node comes with a position (seeded, computed in Python), so vis-network's own
+    // initial layout is off; physics, when on, only polishes it for a bounded number of steps.
+    layout: { randomSeed: data.seed, improvedLayout: false },
     physics: data.physics
       ? {
           enabled: true,
-          solver: "barnesHut",
-          barnesHut: { gravitationalConstant: -3000, springLength: 100, springConstant: 0.04, damping: 0.4, avoidOverlap: 0.1 },
-          stabilization: { enabled: true, iterations: many ? 150 : 300, updateInterval: 50, fit: true },
+          solver: "forceAtlas2Based",
+          forceAtlas2Based: { gravitationalConstant: -60, centralGravity: 0.01, springLength: 90, springConstant: 0.08, damping: 0.5, avoidOverlap: 0.2 },
+          stabilization: { enabled: true, iterations: data.iterations, updateInterval: 25, fit: true },
         }
       : { enabled: false },
   };
   const container = document.getElementById("kg-network");
+  timings.datasets = performance.now();
   const network = new vis.Network(container, { nodes: [], edges: [] }, options);
   window.kgNetwork = network;
 
@@ -175,6 +176,7 @@
     if (window.kgReady) return;
     window.kgStats = { nodes: nodes.length, edges: edges.length, visibleNodes: nodeView.length, visibleEdges: edgeView.length };
     showVisibleCounts();
+    window.kgReadyAt = timings.ready = performance.now();
     window.kgReady = true;
     document.body.dataset.ready = "true";
   }
@@ -187,6 +189,7 @@
     network.once("afterDrawing", ready);
   }
   network.setData({ nodes: nodeView, edges: edgeView });
+  timings.setData = performance.now();
   if (data.nodes.length === 0) ready();
 
   // --- tooltip ---------------------------------------------------------------------------
