@@ -32,7 +32,7 @@ import os
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,7 +203,7 @@ class _Raw:
 
     line: int
     fields: Mapping[str, Any]
-    what: str = "record"
+    what: str = ""  # names the record in messages when its line alone is not enough
 
 
 def _open_error(path: Path, err: OSError) -> InputError:
@@ -294,23 +294,30 @@ class _LineIndex:
 
 
 class _BadLines:
-    """The unusable lines of a file, handed out once each to the record that spans them."""
+    """The unusable lines of a file, handed out once each to the record that spans them.
+
+    Lines are added in increasing order, so finding those of a record is a bisection.
+    """
 
     def __init__(self) -> None:
         self._problems: dict[int, str] = {}
+        self._numbers: list[int] = []
 
     def add(self, line: _Line) -> None:
         if line.problem is not None:
             self._problems[line.number] = line.problem
+            self._numbers.append(line.number)
 
     def take(self, path: Path, first: int, last: int) -> RecordError | None:
         """The error for the first bad line in ``first..last``; those lines are then used up."""
-        hits = sorted(n for n in self._problems if first <= n <= last)
-        if not hits:
-            return None
-        error = RecordError(str(path), hits[0], self._problems[hits[0]])
-        for n in hits:
-            del self._problems[n]
+        error = None
+        at = bisect_left(self._numbers, first)
+        while at < len(self._numbers) and self._numbers[at] <= last:
+            number = self._numbers[at]
+            problem = self._problems.pop(number, None)
+            if error is None and problem is not None:
+                error = RecordError(str(path), number, problem)
+            at += 1
         return error
 
     def rest(self, path: Path) -> Iterator[RecordError]:
@@ -372,7 +379,8 @@ class _Fields:
         self.names = names
 
     def error(self, reason: str) -> RecordError:
-        return RecordError(self.path, self.raw.line, reason)
+        prefix = f"{self.raw.what}: " if self.raw.what else ""
+        return RecordError(self.path, self.raw.line, prefix + reason)
 
     def name(self, key: str) -> str:
         return self.names.get(key, key)
@@ -381,17 +389,16 @@ class _Fields:
         value = self.raw.fields.get(key)
         if value is None or (isinstance(value, str) and not value.strip() and not required):
             if required:
-                raise self.error(f"{self.raw.what} has no {self.name(key)}; add one or remove the record")
+                raise self.error(f"{self.name(key)} is missing; add one or remove the record")
             return None
         if not isinstance(value, str):
             raise self.error(
-                f"{self.raw.what}'s {self.name(key)} is {_kind(value)}, not a string; "
-                f"write it as text"
+                f"{self.name(key)} is {_kind(value)}, not a string; write it as text"
             )
         cleaned = _clean(value)
         if required and not cleaned:
             raise self.error(
-                f"{self.raw.what}'s {self.name(key)} is empty; fill it in or remove the record"
+                f"{self.name(key)} is empty; fill it in or remove the record"
             )
         return cleaned
 
@@ -400,7 +407,7 @@ class _Fields:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise self.error(f"{self.raw.what}'s id is {_kind(value)}; write it as a string or leave it out")
+            raise self.error(f"id is {_kind(value)}; write it as a string or leave it out")
         return _clean(str(value)) or None
 
     def authors(self) -> tuple[str, ...]:
@@ -414,14 +421,14 @@ class _Fields:
             for item in value:
                 if not isinstance(item, str):
                     raise self.error(
-                        f"{self.raw.what}'s {self.name('authors')} list holds {_kind(item)}; "
+                        f"{self.name('authors')} list holds {_kind(item)}; "
                         'list names as strings, e.g. ["Ada Lovelace", "Alan Turing"]'
                     )
                 if cleaned := _clean(item):
                     names.append(cleaned)
             return tuple(names)
         raise self.error(
-            f"{self.raw.what}'s {self.name('authors')} is {_kind(value)}; "
+            f"{self.name('authors')} is {_kind(value)}; "
             'give a list of names or a string like "A and B"'
         )
 
@@ -435,11 +442,11 @@ class _Fields:
             year = int(value.strip())
         else:
             raise self.error(
-                f"{self.raw.what}'s year is {_kind(value)} {str(value)[:20]!r}; "
+                f"year is {_kind(value)} {str(value)[:20]!r}; "
                 "write a four-digit year like 2024 or leave it out"
             )
         if not 1000 <= year <= 2999:
-            raise self.error(f"{self.raw.what}'s year {year} is out of range; write a four-digit year")
+            raise self.error(f"year {year} is out of range; write a four-digit year")
         return year
 
     def arxiv_id(self, url: str | None) -> str | None:
@@ -451,7 +458,7 @@ class _Fields:
         bare = normalize_arxiv_id(value)
         if bare is None:
             raise self.error(
-                f"{self.raw.what}'s {self.name('arxiv_id')} {value[:40]!r} is not an arXiv id; "
+                f"{self.name('arxiv_id')} {value[:40]!r} is not an arXiv id; "
                 "write it like 2301.00001 or hep-th/9901001, or leave it out"
             )
         return bare
@@ -463,7 +470,7 @@ class _Fields:
         bare = normalize_doi(value)
         if bare is None:
             raise self.error(
-                f"{self.raw.what}'s doi {value[:40]!r} is not a DOI; write it like 10.1145/3580305 "
+                f"doi {value[:40]!r} is not a DOI; write it like 10.1145/3580305 "
                 "or leave it out"
             )
         return bare
@@ -477,12 +484,12 @@ def _build(path: str, raw: _Raw, max_chars: int, names: Mapping[str, str]) -> Pa
     assert title is not None and abstract is not None  # required=True never returns None
     if len(title) > MAX_TITLE_CHARS:
         raise f.error(
-            f"{raw.what}'s title is {len(title):,} characters (limit {MAX_TITLE_CHARS:,}); "
+            f"title is {len(title):,} characters (limit {MAX_TITLE_CHARS:,}); "
             "is a title line really an abstract? check the record"
         )
     if len(abstract) > max_chars:
         raise f.error(
-            f"{raw.what}'s abstract is {len(abstract):,} characters, more than max_chars={max_chars:,}; "
+            f"abstract is {len(abstract):,} characters, more than max_chars={max_chars:,}; "
             "shorten it or raise max_chars"
         )
     url = f.text("url")
@@ -537,7 +544,7 @@ def _read_trending(path: Path) -> Iterator[_Item]:
         if bad is not None:
             yield RecordError(str(path), bad.number, f"{bad.problem}; its paper was skipped")
         else:
-            yield _Raw(title.number, {"title": title.text, "abstract": line.text}, "paper")
+            yield _Raw(title.number, {"title": title.text, "abstract": line.text})
         title = None
     if title is not None:
         yield RecordError(
@@ -578,7 +585,7 @@ def _read_jsonl(path: Path) -> Iterator[_Item]:
                 f'line is {_kind(record)}, not a JSON object; write one object a line like {{"title": ..., "abstract": ...}}',
             )
             continue
-        yield _Raw(line.number, record, "line")
+        yield _Raw(line.number, record)
 
 
 _WS = re.compile(r"\s*")
@@ -620,7 +627,7 @@ def _read_json(path: Path) -> Iterator[_Item]:
                 str(path), first, f"array item is {_kind(record)}, not an object; each item must be an object"
             )
         else:
-            yield _Raw(first, record, "item")
+            yield _Raw(first, record)
         pos = _WS.match(text, end).end()  # type: ignore[union-attr]
         if text.startswith(",", pos):
             pos += 1
@@ -634,15 +641,18 @@ def _read_json(path: Path) -> Iterator[_Item]:
     yield from bad.rest(path)
 
 
-def _raise_csv_field_limit(max_chars: int = MAX_CHARS) -> None:
-    """Let a CSV field be long enough for an abstract of ``max_chars`` with room for whitespace.
+_CSV_FIELD_LIMIT = 1 << 24  # 16 MiB: far beyond any abstract, small enough to stop a runaway quote
 
-    The limit is process-wide in the csv module: we only ever raise it, and keep it
-    within a C ``long`` on every platform (``sys.maxsize`` overflows on Windows).
+
+def _raise_csv_field_limit() -> None:
+    """Let a CSV field hold a long abstract (the csv module's default stops at 128 KiB).
+
+    The limit is process-wide in the csv module, so we only ever raise it, and to a
+    value that fits a C ``long`` on every platform (``sys.maxsize`` overflows on Windows).
+    Abstracts over ``max_chars`` are refused later, with a clearer message.
     """
-    wanted = min(2**31 - 1, 8 * max_chars + (1 << 16))
-    if csv.field_size_limit() < wanted:
-        csv.field_size_limit(wanted)
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
 
 
 def _read_delimited(path: Path, delimiter: str) -> Iterator[_Item]:
@@ -709,12 +719,16 @@ def _read_delimited(path: Path, delimiter: str) -> Iterator[_Item]:
             yield RecordError(
                 str(path),
                 start,
-                f"row has {len(row)} fields but the header (line {header_line}) has {len(header)}; "
+                f"row has {_count(len(row), 'field')} but the header (line {header_line}) has {len(header)}; "
                 f"quote fields that contain {'tabs' if delimiter == chr(9) else 'commas'} or fix the row",
             )
             continue
-        yield _Raw(start, {name: row[i] for name, i in columns.items()}, "row")
+        yield _Raw(start, {name: row[i] for name, i in columns.items()})
     yield from bad.rest(path)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _read_csv(path: Path) -> Iterator[_Item]:
@@ -810,7 +824,7 @@ class _BibParser:
             elif char == close and depth == 0:
                 return pos + 1
             pos += 1
-        raise _BibSyntax(start, "entry is never closed (unbalanced braces?); balance its braces")
+        raise _BibSyntax(start, "entry is never closed (unbalanced braces?)")
 
     def _key(self, pos: int, close: str) -> tuple[str, int]:
         pos = self._skip_ws(pos)
@@ -821,7 +835,7 @@ class _BibParser:
             return key, pos + 1
         if self.text.startswith(close, pos):
             return key, pos
-        raise _BibSyntax(pos, "expected ',' after the citation key; add it")
+        raise _BibSyntax(pos, "expected ',' after the citation key")
 
     def _fields(self, pos: int, close: str, start: int) -> tuple[dict[str, str], int]:
         fields: dict[str, str] = {}
@@ -829,22 +843,22 @@ class _BibParser:
         while True:
             pos = self._skip_ws(pos)
             if pos >= len(text):
-                raise _BibSyntax(start, "entry is never closed (unbalanced braces?); balance its braces")
+                raise _BibSyntax(start, "entry is never closed (unbalanced braces?)")
             if text.startswith(close, pos):
                 return fields, pos + 1
             name = _FIELD_NAME.match(text, pos)
             if name is None:
-                raise _BibSyntax(pos, f"expected a field name, found {text[pos:pos + 12]!r}; fix the entry")
+                raise _BibSyntax(pos, f"expected a field name, found {text[pos:pos + 12]!r}")
             pos = self._skip_ws(name.end())
             if not text.startswith("=", pos):
-                raise _BibSyntax(pos, f"expected '=' after field {name.group(0)!r}; fix the entry")
+                raise _BibSyntax(pos, f"expected '=' after field {name.group(0)!r}")
             value, pos = self._value(pos + 1, start)
             fields.setdefault(name.group(0).lower(), value)
             pos = self._skip_ws(pos)
             if text.startswith(",", pos):
                 pos += 1
             elif not text.startswith(close, pos):
-                raise _BibSyntax(pos, f"expected ',' or '{close}' after field {name.group(0)!r}; add the comma")
+                raise _BibSyntax(pos, f"expected ',' or '{close}' after field {name.group(0)!r}")
 
     def _value(self, pos: int, start: int) -> tuple[str, int]:
         parts = []
@@ -884,12 +898,12 @@ class _BibParser:
                 if depth == 0:
                     if end == "}":
                         return text[begin:pos], pos + 1
-                    raise _BibSyntax(pos, "a '}' closes nothing inside a quoted value; balance its braces")
+                    raise _BibSyntax(pos, "a '}' closes nothing inside a quoted value")
                 depth -= 1
             elif char == end and depth == 0:
                 return text[begin:pos], pos + 1
             pos += 1
-        raise _BibSyntax(start, "entry is never closed (unbalanced braces?); balance its braces")
+        raise _BibSyntax(start, "entry is never closed (unbalanced braces?)")
 
 
 _ACCENTS = {
@@ -973,7 +987,7 @@ def _latex_command(value: str, i: int, out: list[str]) -> int:
         if base is None:
             out.append(name if word else "")
             return after
-        out.append(base[:1] + _ACCENTS[name] + base[1:])
+        out.append(base + _ACCENTS[name])
         return after
     if word is None:
         out.append(_ESCAPED.get(name, "\\" + name))
@@ -988,34 +1002,23 @@ def _latex_command(value: str, i: int, out: list[str]) -> int:
 
 
 def _accent_base(value: str, i: int, letter_command: bool) -> tuple[str | None, int]:
-    """The letter(s) an accent applies to, starting at ``i``, and where parsing resumes."""
+    """The letter an accent applies to, starting at ``i``, and where parsing resumes.
+
+    ``{o}`` and ``{\\i}`` give their letter; the closing brace is left to the caller,
+    which drops braces anyway (so nesting costs no recursion).
+    """
     if letter_command:
         i = _WS.match(value, i).end()  # type: ignore[union-attr]
-    if i >= len(value):
+    if value.startswith("{", i):
+        i += 1
+    if i >= len(value) or value[i] in "{}":
         return None, i
-    if value[i] == "{":
-        depth, j = 0, i
-        while j < len(value):
-            if value[j] == "{":
-                depth += 1
-            elif value[j] == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-            j += 1
-        inner = _latex_to_text(value[i + 1 : j]).strip()
-        return _dotless(inner), min(j + 1, len(value))
     if value[i] == "\\":
         word = _COMMAND.match(value, i + 1)
         if word and word.group(0) in ("i", "j"):
             return word.group(0), word.end()
         return None, i
     return value[i], i + 1
-
-
-def _dotless(text: str) -> str:
-    """``\\'{\\i}`` means í: an accent goes on the dotted letter, not on ı."""
-    return {"ı": "i", "ȷ": "j"}.get(text[:1], text[:1]) + text[1:]
 
 
 _BIB_AND = re.compile(r"\s+and\s+", re.I)
@@ -1091,8 +1094,13 @@ def _read_bibtex(path: Path) -> Iterator[_Item]:
     index = _LineIndex(lines)
     for entry in _BibParser(text).entries():
         if isinstance(entry, _BibSyntax):
-            problem = bad.take(path, index.line(entry.start), index.line(max(entry.start, entry.end - 1)))
-            yield problem or RecordError(str(path), index.line(entry.pos), entry.reason)
+            first = index.line(entry.start)
+            problem = bad.take(path, first, index.line(max(entry.start, entry.end - 1)))
+            where = index.line(entry.pos)
+            at = f" (at line {where})" if where != first else ""
+            yield problem or RecordError(
+                str(path), first, f"entry is malformed{at}: {entry.reason}; check its braces, quotes and commas"
+            )
             continue
         start, end, kind, key, fields = entry
         first = index.line(start)
@@ -1224,7 +1232,7 @@ def _atom_item(path: Path, entry: ET.Element, line: int, problem: RecordError | 
     if "arxiv.org/api/errors" in entry_id:
         summary = _clean(_element_text(entry.find(f"{_ATOM}summary")) or "unknown error")
         return RecordError(str(path), line, f"the arXiv API returned an error ({summary}); fix the query")
-    return _Raw(line, _atom_record(entry), "entry")
+    return _Raw(line, _atom_record(entry))
 
 
 # --------------------------------------------------------------------------- registry
