@@ -385,21 +385,22 @@ class _Fields:
     def name(self, key: str) -> str:
         return self.names.get(key, key)
 
-    def text(self, key: str, required: bool = False) -> str | None:
+    def text(self, key: str) -> str | None:
+        """An optional text field, cleaned; ``None`` when absent or blank."""
         value = self.raw.fields.get(key)
-        if value is None or (isinstance(value, str) and not value.strip() and not required):
-            if required:
-                raise self.error(f"{self.name(key)} is missing; add one or remove the record")
+        if value is None:
             return None
         if not isinstance(value, str):
-            raise self.error(
-                f"{self.name(key)} is {_kind(value)}, not a string; write it as text"
-            )
-        cleaned = _clean(value)
-        if required and not cleaned:
-            raise self.error(
-                f"{self.name(key)} is empty; fill it in or remove the record"
-            )
+            raise self.error(f"{self.name(key)} is {_kind(value)}, not a string; write it as text")
+        return _clean(value) or None
+
+    def required(self, key: str) -> str:
+        """A text field that must be present and non-blank, cleaned."""
+        if self.raw.fields.get(key) is None:
+            raise self.error(f"{self.name(key)} is missing; add one or remove the record")
+        cleaned = self.text(key)
+        if cleaned is None:
+            raise self.error(f"{self.name(key)} is empty; fill it in or remove the record")
         return cleaned
 
     def own_id(self) -> str | None:
@@ -479,9 +480,8 @@ class _Fields:
 def _build(path: str, raw: _Raw, max_chars: int, names: Mapping[str, str]) -> Paper:
     """Validate and clean one raw record into a :class:`Paper` (or raise ``RecordError``)."""
     f = _Fields(path, raw, names)
-    title = f.text("title", required=True)
-    abstract = f.text("abstract", required=True)
-    assert title is not None and abstract is not None  # required=True never returns None
+    title = f.required("title")
+    abstract = f.required("abstract")
     if len(title) > MAX_TITLE_CHARS:
         raise f.error(
             f"title is {len(title):,} characters (limit {MAX_TITLE_CHARS:,}); "
