@@ -4,7 +4,8 @@ Every command's help ends with an example. Errors that kg raises on purpose (``K
 print one line, ``kg: error: ...``, and exit with the error's code:
 
     1 other kg error    2 bad input    3 extraction setup    4 graph file    5 query
-    6 SHACL violations  7 export       130 interrupted
+    6 SHACL violations  7 export       8 file system (cannot read or write a path)
+    130 interrupted
 """
 
 from __future__ import annotations
@@ -218,14 +219,37 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_OS_ERROR = 8
+"""Exit code when a file or folder cannot be read or written (permissions, not a folder, disk full)."""
+
+
+def _one_line(message: str) -> str:
+    """An error message as one line of plain text: no newlines, no terminal control sequences."""
+    from .textnorm import strip_controls
+
+    return " ".join(strip_controls(message).split())
+
+
+def _os_path(err: OSError) -> str:
+    """The path an OSError is about: a move's target, or the folder of an atomic write's temporary file."""
+    path = Path(str(err.filename2 or err.filename))
+    if path.name.startswith(".") and path.name.endswith(".tmp"):
+        return f"{path.parent} (writing a file there)"
+    return str(path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except KGError as err:
-        print(f"kg: error: {err}", file=sys.stderr)
+        print(f"kg: error: {_one_line(str(err))}", file=sys.stderr)
         return err.exit_code
+    except OSError as err:  # an output folder that is not writable, a full disk ...
+        where = f"{_os_path(err)}: " if err.filename else ""
+        print(f"kg: error: {_one_line(where + (err.strerror or str(err)))}; check the path and its permissions", file=sys.stderr)
+        return EXIT_OS_ERROR
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130

@@ -10,6 +10,7 @@ rdflib.term.URIRef('https://w3id.org/kg-papers/id/method/f2sa-x-quoted-0c47df9c'
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -279,10 +280,40 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> Graph:
     fmt = rdf_format(path, format)
     graph = bind_prefixes(Graph())
     try:
-        graph.parse(path, format=fmt)
+        if fmt == "json-ld":
+            # rdflib fetches a string @context (or @import) with urlopen; read no such document
+            text = path.read_text(encoding="utf-8")
+            _refuse_remote_contexts(path, json.loads(text))
+            graph.parse(data=text, format=fmt, base=path.resolve().as_uri())
+        else:
+            graph.parse(path, format=fmt)
+    except GraphError:
+        raise
     except Exception as err:  # rdflib raises many unrelated types for syntax errors
         raise GraphError(f"{path}: cannot parse as {fmt}: {err}") from err
     return graph
+
+
+def _refuse_remote_contexts(path: Path, document: object) -> None:
+    """Raise ``GraphError`` if a JSON-LD document refers to a context by IRI (``"@context": "..."``
+    or ``"@import"``): loading one would read a URL or a file, so kg never does."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        context = node.get("@context")
+        contexts = context if isinstance(context, list) else [context]
+        refs = [c for c in [*contexts, node.get("@import")] if isinstance(c, str)]
+        if refs:
+            raise GraphError(
+                f"{path}: the JSON-LD document refers to a remote context ({refs[0][:80]!r}); "
+                "kg never fetches contexts: inline the context object in the file"
+            )
+        stack.extend(node.values())
 
 
 def triples_count(graphs: Iterable[Graph]) -> int:

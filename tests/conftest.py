@@ -54,3 +54,7 @@ def bundled_extractions(bundled_build):
 
     out, _, _ = bundled_build
     return {e.paper.title: e for e in read_extractions(out / "extractions.jsonl")}
+
+
+# Every test runs under the network guard: a socket to anything but loopback fails the test.
+pytest_plugins = ["netguard"]
