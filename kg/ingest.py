@@ -339,9 +339,32 @@ def _whole_text(path: Path) -> tuple[str, list[_Line], _BadLines]:
 # --------------------------------------------------------------------------- building papers
 
 
+# Unicode noncharacters (U+FDD0-FDEF and the last two code points of every plane): never text,
+# and U+FFFE/U+FFFF make an RDF/XML or GraphML file ill-formed (XML 1.0 forbids them).
+_NONCHARACTERS = re.compile("[\ufdd0-\ufdef" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
+) + "]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _clean(text: str) -> str:
-    """Controls out, NFC, and every run of whitespace (newlines included) as one space."""
-    return " ".join(unicodedata.normalize("NFC", strip_controls(text)).split())
+    """Controls and noncharacters out, NFC, and every run of whitespace (newlines included) as one space."""
+    text = _NONCHARACTERS.sub("", strip_controls(text))
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _surrogate_problem(fields: Mapping[str, Any]) -> str | None:
+    """Why a record's text cannot be written as UTF-8: a lone surrogate (a broken ``\\ud800`` escape)."""
+    for key in _FIELDS:  # fields kg does not read may hold anything
+        value = fields.get(key)
+        texts = value if isinstance(value, (list, tuple)) else [value]
+        for text in texts:
+            if isinstance(text, str) and (match := _SURROGATE.search(text)):
+                return (
+                    f"{key} holds a lone surrogate \\u{ord(match.group()):04x} at character {match.start()} "
+                    "(half of a broken \\u escape pair), which is not text; fix the escape or remove it"
+                )
+    return None
 
 
 def _kind(value: Any) -> str:
@@ -480,6 +503,8 @@ class _Fields:
 def _build(path: str, raw: _Raw, max_chars: int, names: Mapping[str, str]) -> Paper:
     """Validate and clean one raw record into a :class:`Paper` (or raise ``RecordError``)."""
     f = _Fields(path, raw, names)
+    if problem := _surrogate_problem(raw.fields):
+        raise f.error(problem)
     title = f.required("title")
     abstract = f.required("abstract")
     if len(title) > MAX_TITLE_CHARS:
