@@ -10,7 +10,10 @@ A reader turns the bytes of one file into raw records (a line number and a dict 
 fields) or :class:`~kg.errors.RecordError` values; it never builds a :class:`Paper`
 itself, so validation, text hygiene and paper ids live in one place (:func:`_build`).
 Whole-file problems (missing, empty, a CSV without the needed columns, an XML document
-with a DTD) raise :class:`~kg.errors.InputError` whatever ``on_error`` says.
+with a DTD) raise :class:`~kg.errors.InputError` when the file is the only input. Among
+several files (a folder, several paths) with ``on_error="skip"``, such a file is reported
+like a bad record (``file:line: reason``, line 0 when the problem has no line) and the
+other files are still read: one broken file costs only itself.
 
 Every reader decodes its file a line at a time, so a line that is not UTF-8 (or holds
 a NUL byte) costs only the record it belongs to, and the error names its line and byte
@@ -353,6 +356,11 @@ def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def _visible(text: str) -> bool:
+    """Whether ``text`` shows anything: not only format marks (U+200E, U+200B ...) and spaces."""
+    return any(unicodedata.category(char)[0] not in "CZ" for char in text)
+
+
 def _surrogate_problem(fields: Mapping[str, Any]) -> str | None:
     """Why a record's text cannot be written as UTF-8: a lone surrogate (a broken ``\\ud800`` escape)."""
     for key in _FIELDS:  # fields kg does not read may hold anything
@@ -415,7 +423,8 @@ class _Fields:
             return None
         if not isinstance(value, str):
             raise self.error(f"{self.name(key)} is {_kind(value)}, not a string; write it as text")
-        return _clean(value) or None
+        cleaned = _clean(value)
+        return cleaned if _visible(cleaned) else None
 
     def required(self, key: str) -> str:
         """A text field that must be present and non-blank, cleaned."""
@@ -423,6 +432,12 @@ class _Fields:
             raise self.error(f"{self.name(key)} is missing; add one or remove the record")
         cleaned = self.text(key)
         if cleaned is None:
+            raw = str(self.raw.fields.get(key))
+            if raw.strip():
+                raise self.error(
+                    f"{self.name(key)} has no visible characters (only controls or format marks); "
+                    "fill it in or remove the record"
+                )
             raise self.error(f"{self.name(key)} is empty; fill it in or remove the record")
         return cleaned
 
@@ -581,7 +596,7 @@ def _read_trending(path: Path) -> Iterator[_Item]:
 
 def _json_error(err: ValueError) -> str:
     if isinstance(err, json.JSONDecodeError):
-        return f"{err.msg} at column {err.colno}"
+        return f"{err.msg.removesuffix(' at')} at column {err.colno}"
     return str(err)
 
 
@@ -1399,21 +1414,52 @@ def read(
 def _read_files(
     files: list[Path], format: str | None, on_error: str, report: IngestReport, max_chars: int
 ) -> Iterator[Paper]:
+    tolerate = on_error == "skip" and len(files) > 1
+    unusable: list[InputError] = []
     for path in files:
-        fmt = FORMATS[format or detect_format(path)]
-        _ensure_not_empty(path)
-        report.files.append(str(path))
-        for item in fmt.reader(path):
+        try:
+            yield from _read_file(path, format, on_error, report, max_chars)
+        except RecordError:
+            raise
+        except InputError as err:
+            if not tolerate:
+                raise
+            unusable.append(err)
             report.read += 1
-            if isinstance(item, _Raw):
-                try:
-                    yield _build(str(path), item, max_chars, fmt.field_names)
-                    continue
-                except RecordError as err:
-                    item = err
-            if on_error == "fail":
-                raise item
-            report.skipped.append(item)
+            report.skipped.append(_as_record_error(path, err))
+    if unusable and len(unusable) == len(files):
+        raise unusable[0]
+
+
+def _read_file(
+    path: Path, format: str | None, on_error: str, report: IngestReport, max_chars: int
+) -> Iterator[Paper]:
+    fmt = FORMATS[format or detect_format(path)]
+    _ensure_not_empty(path)
+    report.files.append(str(path))
+    for item in fmt.reader(path):
+        report.read += 1
+        if isinstance(item, _Raw):
+            try:
+                yield _build(str(path), item, max_chars, fmt.field_names)
+                continue
+            except RecordError as err:
+                item = err
+        if on_error == "fail":
+            raise item
+        report.skipped.append(item)
+
+
+_LINE_PREFIX = re.compile(r"(\d+): ")
+
+
+def _as_record_error(path: Path, err: InputError) -> RecordError:
+    """A whole-file problem as a skipped record: ``file:line: reason`` (line 0: the whole file)."""
+    message = str(err).removeprefix(f"{path}:").lstrip()
+    line = 0
+    if match := _LINE_PREFIX.match(message):
+        line, message = int(match.group(1)), message[match.end() :]
+    return RecordError(str(path), line, f"{message}; the whole file was skipped")
 
 
 def dedupe(papers: Iterable[Paper], report: IngestReport | None = None) -> Iterator[Paper]:

@@ -324,6 +324,11 @@ BAD_RECORDS = {
     "feed.atom": ([10, 17], ["Valid Atom Paper One", "Valid Atom Paper Two"]),
     "truncated.atom": ([11], ["Valid Atom Paper Before The Break"]),
     "long_abstract.jsonl": ([2], ["Short Enough", "Also Short Enough"]),
+    "bom_crlf.jsonl": (
+        [3, 4, 5],
+        ["BOM And CRLF Paper", "Escaped Bell[31m Red[0m Title", "Noncharacters Stripped", "Bidi Override Title"],
+    ),
+    "controls.tsv": ([3], ["Tab Separated [2JClear Screen", "Valid TSV Paper"]),
 }
 
 
@@ -374,6 +379,10 @@ def test_fail_mode_raises_the_first_bad_record(name):
         ("feed.atom", 17, "the arXiv API returned an error (incorrect id format for 1234)"),
         ("truncated.atom", 11, "not well-formed (mismatched tag"),
         ("long_abstract.jsonl", 2, "abstract is 51 characters, more than max_chars=50"),
+        ("bom_crlf.jsonl", 3, "line is not valid JSON (Invalid control character at column 57)"),
+        ("bom_crlf.jsonl", 4, "title has no visible characters (only controls or format marks)"),
+        ("bom_crlf.jsonl", 5, "title holds a lone surrogate \\ud83d at character 19"),
+        ("controls.tsv", 3, "title is empty"),
     ],
 )
 def test_bad_record_reasons(name, line, reason):
@@ -479,7 +488,15 @@ def test_written_records_read_back_cleaned(tmp_path, rows, fmt):
 
 
 def clean(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", strip_controls(text)).split())
+    """The hygiene every reader applies, written out independently; "" when nothing visible is left."""
+    kept = "".join(c for c in strip_controls(text) if not _noncharacter(c))
+    cleaned = " ".join(unicodedata.normalize("NFC", kept).split())
+    return cleaned if any(unicodedata.category(c)[0] not in "CZ" for c in cleaned) else ""
+
+
+def _noncharacter(char: str) -> bool:
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
 TOKENS = {
