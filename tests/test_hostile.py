@@ -146,3 +146,146 @@ def test_generated_text_survives_every_serializer(tmp_path, title, abstract):
         assert again.value(node, DCTERMS.abstract) == Literal(paper.abstract), fmt
         assert len(again) == len(graph), fmt
         assert _ox_triples(data, ox_format) == expected, fmt
+
+
+# --------------------------------------------------------------------------- end to end: kg build
+
+
+# The titles of tests/data/hostile.jsonl as they must come out: controls, bidi overrides and
+# isolates removed, whitespace runs as one space, everything else (markup, quotes) kept as text.
+HOSTILE_TITLES = {
+    "Pwned Alpha: <img src=x onerror=\"alert('t1')\" data-pwned=1> Networks",
+    "Pwned Beta \"\"\" ''' <!-- --> ]]> ^^<http://evil.example/> @prefix x: <http://evil.example/> .",
+    "Pwned Gamma gnp.exe isolate \u200fRLM bell [31mred[0m",
+    "Pwned Delta {{constructor.constructor('alert(1)')()}} ${alert(2)} `whoami` %s %n \\u0022",
+}
+MARKUP_TAGS = {"script", "img", "svg", "iframe", "a", "b"}
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory):
+    """``kg build tests/data/hostile.jsonl`` through the CLI: (out dir, exit code, graph)."""
+    import contextlib
+    import io
+
+    from kg.cli import main
+    from kg.rdf import load
+
+    out = tmp_path_factory.mktemp("hostile")
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = main(["build", str(HOSTILE), "--out", str(out)])
+    return out, code, load(out / "graph.ttl")
+
+
+def _titles(graph: Graph) -> set[str]:
+    return {str(graph.value(p, DCTERMS.title)) for p in graph.subjects(RDF.type, KG.Paper)}
+
+
+def test_hostile_build_succeeds_and_keeps_every_title_as_text(hostile_build):
+    out, code, graph = hostile_build
+    assert code == 0
+    assert _titles(graph) == HOSTILE_TITLES
+    assert not (out / "skipped.jsonl").exists()
+    turtle = (out / "graph.ttl").read_bytes()
+    assert {str(o) for (_, p, o) in _ox_quads(turtle, RdfFormat.TURTLE) if p == str(DCTERMS.title)} == HOSTILE_TITLES
+    for paper in graph.subjects(RDF.type, KG.Paper):
+        assert str(paper).startswith(DEFAULT_BASE + "paper/") and IRI_SAFE.match(str(paper))
+
+
+def _ox_quads(data: bytes, fmt):
+    return {(q.subject.value, q.predicate.value, q.object.value) for q in ox_parse(data, format=fmt)}
+
+
+@pytest.mark.parametrize("fmt", ["nt", "json-ld", "xml"])
+def test_hostile_graph_round_trips_through_every_rdf_format(hostile_build, fmt, tmp_path):
+    from rdflib.compare import isomorphic
+
+    from kg.rdf import load, save
+
+    _, _, graph = hostile_build
+    suffix = {"nt": ".nt", "json-ld": ".jsonld", "xml": ".rdf"}[fmt]
+    path = save(graph, tmp_path / f"graph{suffix}")
+    again = load(path)  # kg's own loader: for JSON-LD it also checks there is no remote @context
+    assert isomorphic(again, graph), fmt
+    assert _titles(again) == HOSTILE_TITLES
+    rdflib_name, ox_format = SERIALIZATIONS[fmt]
+    assert _ox_quads(path.read_bytes(), ox_format) == _str_triples(graph)
+
+
+def test_hostile_markup_is_no_element_in_rdf_xml(hostile_build):
+    import xml.etree.ElementTree as ET
+
+    _, _, graph = hostile_build
+    tags = {element.tag.rsplit("}", 1)[-1] for element in ET.fromstring(serialize(graph, "xml")).iter()}
+    assert not tags & MARKUP_TAGS, tags & MARKUP_TAGS
+
+
+def test_hostile_json_ld_holds_the_titles_as_strings(hostile_build):
+    _, _, graph = hostile_build
+    document = json.loads(serialize(graph, "json-ld"))
+    strings = set()
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            assert not isinstance(node.get("@context"), str)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            strings.add(node)
+    assert HOSTILE_TITLES <= strings
+
+
+def test_hostile_extractions_are_json_with_exact_titles_and_offsets(hostile_build):
+    out, _, _ = hostile_build
+    records = [json.loads(line) for line in (out / "extractions.jsonl").read_text("utf-8").splitlines()]
+    assert {r["title"] for r in records} == HOSTILE_TITLES
+    by_title = {r["title"]: r for r in records}
+    alpha = by_title[next(t for t in HOSTILE_TITLES if t.startswith("Pwned Alpha"))]
+    assert any(e["text"] == "PwnNet" for e in alpha["entities"])
+    # a code link never carries the markup that followed it in the abstract
+    assert all(re.fullmatch(r"https?://[^\s\"'<>]+", url) for r in records for url in r["code"])
+
+
+class _Tags(__import__("html.parser").parser.HTMLParser):
+    """Every start tag of a page with its attributes, the way a browser's tokenizer splits them."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_hostile_html_has_no_injected_tag(hostile_build):
+    out, _, _ = hostile_build
+    page = (out / "graph.html").read_text("utf-8")
+    parser = _Tags()
+    parser.feed(page)
+    assert [t for t, attrs in parser.tags if "data-pwned" in attrs] == []
+    assert [t for t, _ in parser.tags].count("script") == 3  # data block, vis-network, ours
+    for needle in ("</script><script>alert('a1')", "<img src=x onerror", "<svg onload", "<iframe srcdoc"):
+        assert needle not in page
+
+
+def test_hostile_page_in_chromium_shows_text_and_runs_nothing(hostile_build):
+    import browser as chromium
+
+    if reason := chromium.missing():
+        pytest.skip(f"needs headless Chromium: {reason}")
+    out, _, _ = hostile_build
+    with chromium.Browser() as b:
+        b.open(out / "graph.html")
+        b.wait_for("return window.kgReady === true")
+        assert b.requests() == [] and b.errors() == [] and b.dialogs() == []
+        assert b.js("return document.querySelectorAll('[data-pwned]').length") == 0
+        assert b.js("return document.scripts.length") == 3
+        box = b.driver.find_element("id", "kg-search")
+        box.send_keys("Pwned Alpha\n")
+        panel = b.js("return document.getElementById('kg-panel-body').textContent")
+        alpha = next(t for t in HOSTILE_TITLES if t.startswith("Pwned Alpha"))
+        assert alpha in panel
+        assert b.js("return document.querySelectorAll('[data-pwned], #kg-panel img, #kg-panel svg').length") == 0
+        assert b.dialogs() == [] and b.errors() == []
