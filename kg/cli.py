@@ -79,16 +79,25 @@ def cmd_build(args: argparse.Namespace) -> int:
         table.add_row(name, value)
     console = _console()
     console.print(table)
+    console.print(_balance(result.ingest, result.papers), markup=False, soft_wrap=True)
     for name, path in result.outputs.items():
         console.print(f"wrote {name}: {path}")
     for err in result.ingest.skipped[:10]:
-        console.print(f"skipped {err}", markup=False)
+        console.print(f"skipped {err}", markup=False, soft_wrap=True)  # one line per record, for grep
     if len(result.ingest.skipped) > 10:
         console.print(f"... and {len(result.ingest.skipped) - 10} more (see skipped.jsonl)")
     if result.conforms is False:
         console.print("the graph does not conform to ontology/shapes.ttl: run 'kg validate' for the report")
         return 6
     return 0
+
+
+def _balance(report, papers: int) -> str:
+    """The line that shows nothing was lost: every record read is a paper, a merged copy or skipped."""
+    parts = f"{papers} papers + {report.merged} duplicates merged + {len(report.skipped)} skipped"
+    if report.read == papers + report.merged + len(report.skipped):
+        return f"{report.read} records read = {parts}"
+    return f"{report.read} records read, but {parts}: the counts do not balance (a bug in kg; please report it)"
 
 
 @command("extract")
@@ -109,10 +118,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     console = _console()
     console.print(
         f"{len(extractions)} papers extracted to {args.output} "
-        f"({report.merged} duplicates merged, {len(report.skipped)} records skipped)"
+        f"({report.merged} duplicates merged, {len(report.skipped)} records skipped)",
+        soft_wrap=True,
     )
     for err in report.skipped:
-        console.print(f"skipped {err}", markup=False)
+        console.print(f"skipped {err}", markup=False, soft_wrap=True)  # one line per record, for grep
     return 0
 
 
