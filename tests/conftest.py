@@ -57,4 +57,4 @@ def bundled_extractions(bundled_build):
 
 
 # Every test runs under the network guard: a socket to anything but loopback fails the test.
-pytest_plugins = ["netguard"]
+pytest_plugins = ["netguard", "pytester"]
