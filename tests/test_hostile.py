@@ -160,6 +160,7 @@ HOSTILE_TITLES = {
     "Pwned Delta {{constructor.constructor('alert(1)')()}} ${alert(2)} `whoami` %s %n \\u0022",
 }
 MARKUP_TAGS = {"script", "img", "svg", "iframe", "a", "b"}
+HOSTILE_FILE_NAME = "<img src=x onerror=alert(9) data-pwned=1>'\"\x1b[2J.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -172,8 +173,10 @@ def hostile_build(tmp_path_factory):
     from kg.rdf import load
 
     out = tmp_path_factory.mktemp("hostile")
+    source = tmp_path_factory.mktemp("input") / HOSTILE_FILE_NAME  # the page title comes from the file name
+    source.write_bytes(HOSTILE.read_bytes())
     with contextlib.redirect_stdout(io.StringIO()):
-        code = main(["build", str(HOSTILE), "--out", str(out)])
+        code = main(["build", str(source), "--out", str(out)])
     return out, code, load(out / "graph.ttl")
 
 
@@ -282,6 +285,7 @@ def test_hostile_page_in_chromium_shows_text_and_runs_nothing(hostile_build):
         assert b.requests() == [] and b.errors() == [] and b.dialogs() == []
         assert b.js("return document.querySelectorAll('[data-pwned]').length") == 0
         assert b.js("return document.scripts.length") == 3
+        assert b.js("return document.title") == "kg: <img src=x onerror=alert(9) data-pwned=1>'\"[2J.jsonl"
         box = b.driver.find_element("id", "kg-search")
         box.send_keys("Pwned Alpha\n")
         panel = b.js("return document.getElementById('kg-panel-body').textContent")

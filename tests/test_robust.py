@@ -257,3 +257,26 @@ def test_readme_documents_every_exit_code():
     codes = {cls.exit_code for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.KGError)}
     for code in sorted(codes | {EXIT_OS_ERROR, 130}):
         assert re.search(rf"^\| {code} \|", section, re.M), f"exit code {code} is not in README's table"
+
+
+# --------------------------------------------------------------------------- the fuzz target
+
+
+@pytest.mark.parametrize("fmt", ["trending", "jsonl", "json", "csv", "tsv", "bibtex", "atom"])
+def test_fuzz_target_finds_no_crash(fmt):
+    """tests/fuzz_readers.py for 60 examples a format (run it on its own for thousands)."""
+    import fuzz_readers
+
+    fuzz_readers.fuzz(60, fmt)()
+
+
+def test_fuzz_target_reaches_papers_and_catches_a_bad_reader(monkeypatch):
+    """The target is not vacuous: real samples get through, and a reader that leaks a control is caught."""
+    import fuzz_readers
+
+    from kg import ingest
+
+    assert fuzz_readers.check("jsonl", (DATA / "papers.jsonl").read_bytes()) == 4
+    monkeypatch.setattr(ingest, "_clean", lambda text: text)
+    with pytest.raises(AssertionError):
+        fuzz_readers.check("jsonl", b'{"title": "Bell\\u0007", "abstract": "x"}\n')
