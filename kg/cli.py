@@ -83,7 +83,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     for name, path in result.outputs.items():
         console.print(f"wrote {name}: {path}")
     for err in result.ingest.skipped[:10]:
-        console.print(f"skipped {err}", markup=False, soft_wrap=True)  # one line per record, for grep
+        console.print(f"skipped {_one_line(str(err))}", markup=False, soft_wrap=True)  # one line each, no escapes
     if len(result.ingest.skipped) > 10:
         console.print(f"... and {len(result.ingest.skipped) - 10} more (see skipped.jsonl)")
     if result.conforms is False:
@@ -122,7 +122,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         soft_wrap=True,
     )
     for err in report.skipped:
-        console.print(f"skipped {err}", markup=False, soft_wrap=True)  # one line per record, for grep
+        console.print(f"skipped {_one_line(str(err))}", markup=False, soft_wrap=True)  # one line each, no escapes
     return 0
 
 

@@ -293,3 +293,29 @@ def test_hostile_page_in_chromium_shows_text_and_runs_nothing(hostile_build):
         assert alpha in panel
         assert b.js("return document.querySelectorAll('[data-pwned], #kg-panel img, #kg-panel svg').length") == 0
         assert b.dialogs() == [] and b.errors() == []
+
+
+def test_terminal_output_carries_no_escape_sequences_from_file_names(tmp_path):
+    """A downloaded file's name is untrusted too: kg's messages never pass its controls to the terminal."""
+    import contextlib
+    import io
+
+    from kg.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = "clear\x1b[2J\x07\u202eevil.jsonl"
+    (folder / name).write_text('{"title": "A Paper", "abstract": "An abstract."}\n{not json\n', encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["build", str(folder), "--out", str(tmp_path / "out"), "--no-html", "--no-validate"])
+    assert code == 0
+    printed = out.getvalue() + err.getvalue()
+    assert "skipped " in printed and "clear[2Jevil.jsonl:2: line is not valid JSON" in printed
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", printed)
+    skipped = [json.loads(line) for line in (tmp_path / "out" / "skipped.jsonl").read_text("utf-8").splitlines()]
+    assert [Path(r["file"]).name for r in skipped] == [name], "the report keeps the real name"
+    strict = io.StringIO()
+    with contextlib.redirect_stderr(strict):
+        assert main(["build", str(folder), "--on-error", "fail", "--out", str(tmp_path / "o2"), "--no-html"]) == 2
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", strict.getvalue()) and strict.getvalue().count("\n") == 1
