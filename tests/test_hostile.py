@@ -148,6 +148,77 @@ def test_generated_text_survives_every_serializer(tmp_path, title, abstract):
         assert _ox_triples(data, ox_format) == expected, fmt
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=HOSTILE_TEXT, abstract=HOSTILE_TEXT)
+@example(title="</script><script>alert(1)</script>", abstract="<!-- <script>")
+def test_generated_text_stays_data_in_the_html_page(tmp_path, title, abstract):
+    """The page's tags never depend on the text: it travels only inside the JSON data block."""
+    from kg.analyze import project
+    from kg.render import render_html
+
+    paper, graph = _paper_graph(tmp_path, title, abstract)
+    if graph is None:
+        return
+    path = tmp_path / "graph.html"
+    render_html(project(graph), path, title=paper.title)
+    page = _PageParser()
+    page.feed(path.read_text("utf-8"))
+    assert page.tags == _benign_page_tags(tmp_path)
+    data = json.loads(page.data)
+    assert data["title"] == paper.title
+    assert paper.title in _strings(data["nodes"]), "the paper's title reaches the page as it is"
+
+
+def _strings(value) -> set[str]:
+    found, stack = set(), [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            found.add(item)
+    return found
+
+
+class _PageParser(__import__("html.parser").parser.HTMLParser):
+    """The page's start tags, and the text of its JSON data block."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.data = ""
+        self._in_data = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._in_data = tag == "script" and ("id", "kg-data") in attrs
+
+    def handle_endtag(self, tag):
+        self._in_data = False
+
+    def handle_data(self, data):
+        if self._in_data:
+            self.data += data
+
+
+_BENIGN: list[str] = []
+
+
+def _benign_page_tags(tmp: Path) -> list[str]:
+    if not _BENIGN:
+        from kg.analyze import project
+        from kg.render import render_html
+
+        _, graph = _paper_graph(tmp, "A Benign Title", "A benign abstract.")
+        render_html(project(graph), tmp / "benign.html", title="A Benign Title")
+        page = _PageParser()
+        page.feed((tmp / "benign.html").read_text("utf-8"))
+        _BENIGN.extend(page.tags)
+    return _BENIGN
+
+
 # --------------------------------------------------------------------------- end to end: kg build
 
 
