@@ -352,6 +352,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _clean(text: str) -> str:
     """Controls and noncharacters out, NFC, and every run of whitespace (newlines included) as one space."""
+    text = " ".join(text.split())  # first, so line-breaking controls (VT, FF, NEL) part words
     text = _NONCHARACTERS.sub("", strip_controls(text))
     return " ".join(unicodedata.normalize("NFC", text).split())
 
@@ -1395,7 +1396,9 @@ def read(
     ------
     InputError
         at once for a missing path or unknown format; while reading for a file that cannot
-        be used at all (empty, CSV without title/abstract columns, XML with a DTD).
+        be used at all (empty, CSV without title/abstract columns, XML with a DTD) when it
+        is the only file, or ``on_error="fail"``, or every file is unusable. Otherwise such
+        a file is one entry of ``report.skipped`` (line 0 when the problem has no line).
     RecordError
         for the first bad record when ``on_error="fail"``.
 
