@@ -91,7 +91,8 @@ def _paper_graph(tmp: Path, title: str, abstract: str):
     key = canonical_key(paper.title) or paper.title
     mention = Mention(paper.title, "Method", 0, len(paper.title), "title", paper.title, role="proposed", confidence=0.9, canonical=key)
     claim = Claim(paper.abstract, 0, len(paper.abstract), "qualitative", subject=paper.title)
-    corpus = link([Extraction(paper, (mention,), (claim,), ())])
+    code = (f"https://github.com/{paper.title}", "https://github.com/kg/safe-repo")  # any text, and a clean URL
+    corpus = link([Extraction(paper, (mention,), (claim,), code)])
     return paper, to_graph(corpus)
 
 
@@ -138,6 +139,7 @@ def test_generated_text_survives_every_serializer(tmp_path, title, abstract):
         return
     node = next(graph.subjects(RDF.type, KG.Paper))
     assert graph.value(node, DCTERMS.title) == Literal(paper.title)
+    assert all(IRI_SAFE.match(str(term)) for triple in graph for term in triple if isinstance(term, URIRef))
     expected = _str_triples(graph)
     for fmt, (rdflib_name, ox_format) in SERIALIZATIONS.items():
         data = serialize(graph, fmt)
@@ -264,6 +266,7 @@ def test_hostile_build_succeeds_and_keeps_every_title_as_text(hostile_build):
     assert {str(o) for (_, p, o) in _ox_quads(turtle, RdfFormat.TURTLE) if p == str(DCTERMS.title)} == HOSTILE_TITLES
     for paper in graph.subjects(RDF.type, KG.Paper):
         assert str(paper).startswith(DEFAULT_BASE + "paper/") and IRI_SAFE.match(str(paper))
+    assert all(IRI_SAFE.match(str(term)) for triple in graph for term in triple if isinstance(term, URIRef))
 
 
 def _ox_quads(data: bytes, fmt):
