@@ -185,3 +185,62 @@ def test_load_does_not_fetch_an_rdf_xml_external_entity(tmp_path):
     graph = load(path)
     assert [str(o) for o in graph.objects()] == ["beforeafter"]
     assert netguard.attempts() == []
+
+
+# --------------------------------------------------------------------------- SPARQL (kg.query)
+
+
+REACHING_QUERIES = {
+    "service": "SELECT * WHERE { SERVICE <http://192.0.2.1/sparql> { ?s ?p ?o } }",
+    "service-silent-in-optional": "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://192.0.2.1/> { ?s ?q ?x } } }",
+    "service-in-subquery": "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://192.0.2.1/> { ?s ?p ?o } } } }",
+    "service-in-union": "SELECT * WHERE { { ?s ?p ?o } UNION { SERVICE <http://192.0.2.1/> { ?s ?p ?o } } }",
+    "service-variable": "SELECT * WHERE { BIND(<http://192.0.2.1/> AS ?e) SERVICE ?e { ?s ?p ?o } }",
+    "service-in-ask": "ASK { SERVICE <http://192.0.2.1/> { ?s ?p ?o } }",
+    "service-in-construct": "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://192.0.2.1/> { ?s ?p ?o } }",
+    "from": "SELECT * FROM <http://192.0.2.1/graph.ttl> WHERE { ?s ?p ?o }",
+    "from-named": "SELECT * FROM NAMED <http://192.0.2.1/graph.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "load": "LOAD <http://192.0.2.1/graph.ttl>",
+    "load-into": "LOAD SILENT <http://192.0.2.1/graph.ttl> INTO GRAPH <http://example.org/g>",
+}
+
+
+@pytest.fixture(scope="module")
+def small_graph_file(tmp_path_factory) -> Path:
+    import contextlib
+    import io
+
+    from kg.cli import main
+
+    out = tmp_path_factory.mktemp("sparql")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["build", str(TESTS / "data" / "papers.jsonl"), "--out", str(out), "--no-html", "--no-validate"]) == 0
+    return out / "graph.ttl"
+
+
+@pytest.mark.parametrize("case", sorted(REACHING_QUERIES))
+def test_sparql_that_would_reach_out_is_refused_before_evaluation(case, small_graph_file):
+    query = pytest.importorskip("kg.query", reason="kg.query (the query engineer's) is not merged yet")
+    from kg.errors import QueryError
+
+    graph = load(small_graph_file)
+    with pytest.raises(QueryError, match="refused|read-only"):
+        query.run(graph, REACHING_QUERIES[case])
+    assert netguard.attempts() == []  # and had rdflib tried, netguard would have failed this test
+
+
+def test_an_ordinary_query_still_runs(small_graph_file):
+    query = pytest.importorskip("kg.query", reason="kg.query (the query engineer's) is not merged yet")
+
+    answer = query.run(load(small_graph_file), "SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }")
+    assert "4" in query.write(answer, "csv").decode("utf-8")
+
+
+@pytest.mark.parametrize("case", ["service", "from", "load"])
+def test_kg_query_refuses_with_exit_5_and_one_line(case, small_graph_file, capsys):
+    pytest.importorskip("kg.query", reason="kg.query (the query engineer's) is not merged yet")
+    from kg.cli import main
+
+    assert main(["query", str(small_graph_file), REACHING_QUERIES[case]]) == 5
+    err = capsys.readouterr().err
+    assert err.startswith("kg: error: ") and err.count("\n") == 1 and "Traceback" not in err
