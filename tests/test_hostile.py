@@ -231,6 +231,7 @@ HOSTILE_TITLES = {
     "Pwned Beta \"\"\" ''' <!-- --> ]]> ^^<http://evil.example/> @prefix x: <http://evil.example/> .",
     "Pwned Gamma gnp.exe isolate \u200fRLM bell [31mred[0m",
     "Pwned Delta {{constructor.constructor('alert(1)')()}} ${alert(2)} `whoami` %s %n \\u0022",
+    '=HYPERLINK("http://evil.example/","Pwned Epsilon")+@SUM(A1)',  # a spreadsheet formula
 }
 MARKUP_TAGS = {"script", "img", "svg", "iframe", "a", "b"}
 HOSTILE_FILE_NAME = "<img src=x onerror=alert(9) data-pwned=1>'\"\x1b[2J.jsonl"
@@ -393,3 +394,76 @@ def test_terminal_output_carries_no_escape_sequences_from_file_names(tmp_path):
     with contextlib.redirect_stderr(strict):
         assert main(["build", str(folder), "--on-error", "fail", "--out", str(tmp_path / "o2"), "--no-html"]) == 2
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", strict.getvalue()) and strict.getvalue().count("\n") == 1
+
+
+# --------------------------------------------------------------------------- the export formats (kg.export)
+
+
+def _all_strings_json(path: Path) -> set[str]:
+    return _strings(json.loads(path.read_text("utf-8")))
+
+
+def _xml_tags(path: Path) -> set[str]:
+    import xml.etree.ElementTree as ET
+
+    return {element.tag.rsplit("}", 1)[-1] for element in ET.parse(path).iter()}
+
+
+def _network_strings(path: Path, reader) -> set[str]:
+    graph = reader(path)
+    found = set()
+    for _, attrs in graph.nodes(data=True):
+        found |= {v for v in attrs.values() if isinstance(v, str)}
+    return found
+
+
+EXPORT_SUFFIX = {
+    "turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "xml": ".rdf", "nquads": ".nq", "trig": ".trig",
+    "graphml": ".graphml", "gexf": ".gexf", "json": ".json", "cytoscape": ".cyjs", "csv": ".csv",
+}
+
+
+def test_every_export_format_is_covered_here():
+    export = pytest.importorskip("kg.export", reason="kg.export (the export engineer's) is not merged yet")
+    assert set(export.FORMATS) == set(EXPORT_SUFFIX), "a new export format needs a hostile-text check below"
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPORT_SUFFIX))
+def test_hostile_titles_survive_every_export_format_as_text(fmt, hostile_build, tmp_path):
+    export = pytest.importorskip("kg.export", reason="kg.export (the export engineer's) is not merged yet")
+    import networkx as nx
+
+    _, _, graph = hostile_build
+    result = export.export(graph, tmp_path / f"graph{EXPORT_SUFFIX[fmt]}", fmt)
+    path = result.paths[0]
+    if fmt in ("turtle", "nt", "jsonld", "xml"):
+        from kg.rdf import load
+
+        again = load(path)  # kg's own loader: JSON-LD must carry its context inline
+        assert _titles(again) == HOSTILE_TITLES
+        ox_format = {"turtle": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD, "xml": RdfFormat.RDF_XML}[fmt]
+        ox_titles = {o for (_, p, o) in _ox_quads(path.read_bytes(), ox_format) if p == str(DCTERMS.title)}
+        assert ox_titles == HOSTILE_TITLES
+        if fmt == "xml":
+            assert not _xml_tags(path) & MARKUP_TAGS
+    elif fmt in ("nquads", "trig"):
+        dataset = Dataset().parse(path, format=fmt)
+        titles = {str(o) for _, p, o, _ in dataset.quads() if p == DCTERMS.title}
+        assert titles == HOSTILE_TITLES
+        ox_format = RdfFormat.N_QUADS if fmt == "nquads" else RdfFormat.TRIG
+        assert {o for (_, p, o) in _ox_quads(path.read_bytes(), ox_format) if p == str(DCTERMS.title)} == HOSTILE_TITLES
+    elif fmt in ("graphml", "gexf"):
+        reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf
+        assert HOSTILE_TITLES <= _network_strings(path, reader)
+        assert not _xml_tags(path) & MARKUP_TAGS
+    elif fmt in ("json", "cytoscape"):
+        assert HOSTILE_TITLES <= _all_strings_json(path)
+    else:  # csv: nodes and edges files
+        import csv
+
+        cells = [cell for p in result.paths for row in csv.reader(p.open(encoding="utf-8", newline="")) for cell in row]
+        formula = next(t for t in HOSTILE_TITLES if t.startswith("="))
+        assert formula not in cells, "a cell starting with '=' would run as a spreadsheet formula"
+        assert not [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not re.fullmatch(r"-[\d.]+", c))]
+        kept = {c.removeprefix("'") for c in cells}
+        assert HOSTILE_TITLES <= kept, "titles come back once the formula guard is taken off"
