@@ -219,8 +219,32 @@ def _open_error(path: Path, err: OSError) -> InputError:
     return InputError(f"{path}: cannot be read ({err.strerror or err}); check the file")
 
 
+_CHUNK = 1 << 16
+
+
+def _physical_lines(handle) -> Iterator[bytes]:
+    """The byte lines of a file, each with its line end: LF and CRLF, or a lone CR when the
+    file's first 64 KiB hold CRs and no LF (classic Mac, Excel's "CSV (Macintosh)").
+
+    A lone CR inside a file that has LFs stays part of its line (a CSV field may hold one).
+    """
+    head = handle.read(_CHUNK)
+    handle.seek(0)
+    if b"\r" not in head or b"\n" in head:
+        yield from handle
+        return
+    rest = b""
+    while chunk := handle.read(_CHUNK):
+        lines = (rest + chunk).split(b"\r")
+        rest = lines.pop()
+        for line in lines:
+            yield line + b"\r"
+    if rest:
+        yield rest
+
+
 def _lines(path: Path) -> Iterator[_Line]:
-    """Decode ``path`` as UTF-8 one line at a time (BOM and CR of CRLF removed).
+    """Decode ``path`` as UTF-8 one line at a time (BOM and the CR of CRLF or CR line ends removed).
 
     A line that is not UTF-8 or holds a NUL byte is still yielded (with U+FFFD for the
     bad bytes, so readers keep their place) but carries a ``problem``.
@@ -231,7 +255,7 @@ def _lines(path: Path) -> Iterator[_Line]:
         raise _open_error(path, err) from err
     with handle:
         offset = 0
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(_physical_lines(handle), start=1):
             size = len(raw)
             start = 0
             if number == 1:
@@ -240,7 +264,9 @@ def _lines(path: Path) -> Iterator[_Line]:
                 if raw.startswith(b"\xef\xbb\xbf"):
                     start = 3
             end = size
-            if raw.endswith(b"\n"):
+            if raw.endswith(b"\r") and end > start:  # a CR line end (or a stray CR at the very end)
+                end -= 1
+            elif raw.endswith(b"\n"):
                 end -= 1
                 if end > start and raw[end - 1 : end] == b"\r":
                     end -= 1

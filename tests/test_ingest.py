@@ -329,6 +329,7 @@ BAD_RECORDS = {
         ["BOM And CRLF Paper", "Escaped Bell[31m Red[0m Title", "Noncharacters Stripped", "Bidi Override Title"],
     ),
     "controls.tsv": ([3], ["Tab Separated [2JClear Screen", "Valid TSV Paper"]),
+    "mac_cr.csv": ([3], ["Mac Paper One", "Mac Paper Two"]),
 }
 
 
@@ -383,6 +384,7 @@ def test_fail_mode_raises_the_first_bad_record(name):
         ("bom_crlf.jsonl", 4, "title has no visible characters (only controls or format marks)"),
         ("bom_crlf.jsonl", 5, "title holds a lone surrogate \\ud83d at character 19"),
         ("controls.tsv", 3, "title is empty"),
+        ("mac_cr.csv", 3, "row has 4 fields but the header (line 1) has 3"),
     ],
 )
 def test_bad_record_reasons(name, line, reason):
@@ -612,3 +614,23 @@ def test_lone_surrogates_are_bad_records_but_pairs_are_fine(tmp_path, escape):
     papers, report = read_papers(target)
     assert [p.title for p in papers] == ["Paired \U0001f600"]
     assert where(report) == [("s.jsonl", 1)] and "lone surrogate" in report.skipped[0].reason
+
+
+@pytest.mark.parametrize("sample", ["papers.jsonl", "papers.csv", "papers.tsv", "papers.bib", "papers.atom"])
+def test_cr_only_line_ends_read_like_lf(tmp_path, sample):
+    lf = (DATA / sample).read_bytes().replace(b"\r\n", b"\n")
+    target = tmp_path / f"mac{Path(sample).suffix}"
+    target.write_bytes(lf.replace(b"\n", b"\r"))
+    mac, report = read_papers(target)
+    assert report.skipped == []
+    expected, _ = read_papers(DATA / sample)
+    assert [(p.title, p.abstract, p.source.rsplit(":", 1)[1]) for p in mac] == [
+        (p.title, p.abstract, p.source.rsplit(":", 1)[1]) for p in expected
+    ]
+
+
+def test_a_lone_cr_inside_a_quoted_csv_field_of_an_lf_file_stays_in_its_field(tmp_path):
+    target = tmp_path / "cr-in-field.csv"
+    target.write_bytes(b'title,abstract\nA Title,"first part\rsecond part"\nB Title,plain\n')
+    papers, report = read_papers(target)
+    assert [p.abstract for p in papers] == ["first part second part", "plain"] and report.skipped == []
