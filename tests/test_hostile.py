@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -184,7 +185,7 @@ def _strings(value) -> set[str]:
     return found
 
 
-class _PageParser(__import__("html.parser").parser.HTMLParser):
+class _PageParser(HTMLParser):
     """The page's start tags, and the text of its JSON data block."""
 
     def __init__(self):
@@ -326,7 +327,7 @@ def test_hostile_extractions_are_json_with_exact_titles_and_offsets(hostile_buil
     assert all(re.fullmatch(r"https?://[^\s\"'<>]+", url) for r in records for url in r["code"])
 
 
-class _Tags(__import__("html.parser").parser.HTMLParser):
+class _Tags(HTMLParser):
     """Every start tag of a page with its attributes, the way a browser's tokenizer splits them."""
 
     def __init__(self):
