@@ -206,19 +206,32 @@ def _closing_paren(doc: Doc, start: int) -> int | None:
 # Candidate mentions
 
 _NAME_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z0-9][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Za-z]+[0-9][A-Za-z0-9.]*|[a-z]+[A-Z][A-Za-z0-9]*)$")
+# "250k", "7B", "2D", "3rd", "10x": quantities, not names
+_QUANTITY = re.compile(r"^\d+(?:[.,]\d+)?(?:[kKmMbBtTdDxX%]|st|nd|rd|th|px)?$")
 
 
 def is_name_like(text: str) -> bool:
     """Whether a token looks like a coined name: ``F2SA``, ``GFlowNets``, ``LLaMA``, ``GPT-4o``, ``YOLOv10``.
 
-    >>> [is_name_like(w) for w in ["F2SA", "GFlowNets", "LLaMA", "YOLOv10", "Method", "IT", "the", "2023"]]
-    [True, True, True, True, False, True, False, False]
+    >>> [is_name_like(w) for w in ["F2SA", "GFlowNets", "LLaMA", "YOLOv10", "Method", "IT", "the", "2023", "250k", "7B"]]
+    [True, True, True, True, False, True, False, False, False, False]
     """
+    if _QUANTITY.match(text):
+        return False
     parts = [p for p in re.split(r"[-/]", text) if p]
-    return any(_NAME_SHAPE.match(p) for p in parts) and not text.isdigit()
+    return any(_NAME_SHAPE.match(p) and not _QUANTITY.match(p) for p in parts) and not text.isdigit()
 
 
-_DATASET_NAME = re.compile(r"(?i)(bench|benchmark|dataset|corpus|arena|gym|world|suite|-?qa)$")
+_DATASET_NAME = re.compile(r"(?i)(bench|benchmark|dataset|corpus|arena|gym|world|suite|-?qa|leaderboard)$")
+# words that are not names even when capitalised
+_NOT_NAMES = {"AND", "OR", "OF", "IN", "AI", "ML", "API", "APIs", "UI", "CLI", "GPU", "GPUs", "CPU", "CPUs", "URL", "II",
+              "III", "IV", "US", "UK", "EU", "TPU", "TPUs", "PhD", "IoT", "NeurIPS", "ICML", "ICLR", "ACL", "EMNLP",
+              "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI", "KDD", "GitHub", "PyPI", "arXiv"}
+# adjectives that say how good or how big something is, never what it is
+_SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ent", "ed", "ing")
+_EVAL_WORDS = {"experiment", "result", "evaluation", "evaluate", "benchmark", "test", "outperform", "achieve",
+               "perform", "performance", "accuracy", "score", "improve", "improvement", "surpass", "validate",
+               "state-of-the-art", "sota", "empirical", "gain", "baseline", "demonstrate", "show"}
 
 
 @Language.factory("kg_mentions")
@@ -239,26 +252,32 @@ class MentionFinder:
         self.head_types = {t: set(heads[t]) for t in ("Method", "Task", "Dataset", "Metric")}
         self.generic = set(heads["generic"])
         self.dropped = set(heads["modifiers_dropped"])
+        self.evaluative = set(heads["evaluative"])
+        self.weak_heads = set(heads["weak_heads"])
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[tuple[Span, str, float, str]] = []
         for span in doc.spans.get("kg_lexicon", []):
             candidates.append((span, span.label_, 0.9, "lexicon"))
+        lexicon_types = {span.text.lower(): span.label_ for span in doc.spans.get("kg_lexicon", [])}
+        defined: dict[str, str] = {}
         for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
-            trimmed = self.trim(long_span)
-            if trimmed is None:
+            trimmed = self.trim(long_span, keep_generic_tail=True)
+            if trimmed is None or short_span.text in _NOT_NAMES:
                 continue
-            label = self.type_phrase(trimmed) or self.type_name(short_span)
+            label = (
+                lexicon_types.get(short_span.text.lower())
+                or lexicon_types.get(trimmed.text.lower())
+                or self.type_phrase(trimmed, strict=False)
+                or self.type_name(short_span)
+            )
+            defined[short_span.text] = label
             candidates.append((trimmed, label, 0.85, "acronym-long"))
             candidates.append((short_span, label, 0.85, "acronym-short"))
-        defined = {}
-        for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
-            defined[short_span.text] = long_span
         for use in doc.spans.get("kg_short_form_uses", []):
-            long_span = defined.get(use.text)
-            trimmed = self.trim(long_span) if long_span is not None else None
-            label = (self.type_phrase(trimmed) if trimmed is not None else None) or self.type_name(use)
-            candidates.append((use, label, 0.8, "acronym-use"))
+            label = defined.get(use.text)
+            if label:
+                candidates.append((use, label, 0.8, "acronym-use"))
         candidates.extend(self.names(doc))
         candidates.extend(self.noun_phrases(doc))
         doc.spans["kg_mentions"] = self.resolve(doc, candidates)
@@ -267,47 +286,62 @@ class MentionFinder:
     # -- candidate sources ------------------------------------------------------------------
 
     def names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
-        """Runs of coined-name tokens, extended over adjacent proper nouns and hyphen joins."""
+        """Coined-name tokens glued to attached pieces: ``GPT-4o``, ``BrowseComp-Plus``, ``Qwen2.5-7B``."""
         i = 0
         while i < len(doc):
             tok = doc[i]
-            if is_name_like(tok.text) and tok.text.upper() not in {"AND", "OR", "OF", "IN"} and not tok.like_url:
-                start, end = i, i + 1
-                # extend right over hyphen/number/propn continuations: "GPT-4o", "SWE-bench Verified"
-                while end < len(doc) and (
-                    doc[end].text in {"-", "."} and end + 1 < len(doc) and not doc[end].whitespace_ == " " and doc[end - 1].whitespace_ == ""
-                    or (doc[end - 1].whitespace_ == "" and doc[end].is_alpha is False and doc[end].text not in {"(", ")", ",", ";", ":", "."})
-                ):
-                    end += 1
-                span = doc[start:end]
-                label = self.type_name(span)
-                yield span, label, 0.7, "name"
-                i = end
-            else:
+            if not is_name_like(tok.text) or tok.text in _NOT_NAMES or tok.like_url or tok.like_email:
                 i += 1
+                continue
+            end = i + 1
+            while end < len(doc) and doc[end - 1].whitespace_ == "":
+                nxt = doc[end]
+                if nxt.text in {"-", ".", "+", "/"} and nxt.whitespace_ == "" and end + 1 < len(doc) and doc[end + 1].text[:1].isalnum():
+                    end += 2
+                elif nxt.text[:1].isalnum():
+                    end += 1
+                else:
+                    break
+            span = doc[i:end]
+            yield span, self.type_name(span), 0.7, "name"
+            i = end
 
     def noun_phrases(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """Noun chunks, coordinations split ("learned policy and expert policy" is two), typed by head."""
         for chunk in doc.noun_chunks:
             if any(t.like_url or t.like_email for t in chunk):
                 continue
-            trimmed = self.trim(chunk)
-            if trimmed is None:
-                continue
-            label = self.type_phrase(trimmed)
-            if label is None:
-                continue
-            yield trimmed, label, 0.6, "phrase"
+            for piece in _split_coordination(chunk):
+                trimmed = self.trim(piece)
+                if trimmed is None:
+                    continue
+                label = self.type_phrase(trimmed)
+                if label is None:
+                    continue
+                yield trimmed, label, 0.6, "phrase"
 
     # -- typing -------------------------------------------------------------------------------
 
-    def trim(self, span: Span) -> Span | None:
+    def trim(self, span: Span, keep_generic_tail: bool = False) -> Span | None:
         """Drop determiners, possessives and evaluative modifiers at the left edge, punctuation at
-        both edges; None when nothing specific is left (a generic word alone)."""
+        both edges, and cut at an unbalanced parenthesis; None when nothing specific is left
+        (a generic word alone)."""
         start, end = span.start, span.end
         doc = span.doc
+        for tok in span:
+            if tok.text in {"(", ")", "[", "]", ":", ";", '"'}:
+                if tok.i - start >= 1 and tok.i > start:
+                    end = min(end, tok.i)
+                    break
+                start = tok.i + 1
+        while start + 2 < end and doc[start + 1].text == "-" and doc[start].whitespace_ == "" and (
+            doc[start : start + 3].text.lower() in self.evaluative or doc[start : start + 3].text.lower() in self.dropped
+        ):
+            start += 3
         while start < end and (
-            doc[start].lower_ in self.dropped or doc[start].is_punct or doc[start].pos_ in {"DET", "PRON", "NUM"}
-            or doc[start].is_stop
+            doc[start].lower_ in self.dropped or doc[start].lower_ in self.evaluative or doc[start].is_punct
+            or doc[start].pos_ in {"DET", "PRON", "NUM", "ADV", "CCONJ", "ADP"} or doc[start].is_stop
+            or _QUANTITY.match(doc[start].text)
         ):
             start += 1
         while end > start and (doc[end - 1].is_punct or doc[end - 1].is_stop):
@@ -316,25 +350,43 @@ class MentionFinder:
             return None
         trimmed = doc[start:end]
         words = [t.lower_ for t in trimmed if not t.is_punct]
-        if not words or all(w in self.generic or w in self.dropped for w in words):
+        if not words or all(w in self.generic or w in self.dropped or w in self.evaluative for w in words):
             return None
-        if len(trimmed.text) < 2 or len(trimmed) > 8:
+        if len(trimmed.text) < 2 or len(trimmed) > 8 or any(t.pos_ == "VERB" and t.tag_ not in {"VBN", "VBG"} for t in trimmed):
             return None
         return trimmed
 
-    def type_phrase(self, span: Span) -> str | None:
-        """Type a noun phrase by its head word, or None when the head says nothing."""
+    def _specific_modifiers(self, span: Span) -> bool:
+        """Whether the words before the head name a kind of thing ("interaction", "tree-based",
+        "adversarial") rather than praise or size it ("good", "smaller", "learned")."""
+        for word in _hyphen_words(span[:-1]):
+            low = word.text.lower()
+            if low in self.evaluative or low in self.dropped:
+                continue
+            for tok in word:
+                if tok.pos_ in {"NOUN", "PROPN"} or is_name_like(tok.text):
+                    return True
+                if tok.pos_ == "ADJ" and tok.tag_ == "JJ" and tok.lower_.endswith(_SUFFIX_TECHNICAL) and tok.lower_ not in self.evaluative:
+                    return True
+        return False
+
+    def type_phrase(self, span: Span, strict: bool = True) -> str | None:
+        """Type a noun phrase by its head word, or None when the head says nothing.
+
+        ``strict``: the modifiers of a weak head ("model", "policy", "estimation") must be specific.
+        """
         head = span[-1]
         lemma = head.lemma_.lower()
         text_lower = head.lower_
         if len(span) == 1 and not is_name_like(head.text):
             return None
+        if strict and (lemma in self.weak_heads or text_lower in self.weak_heads) and not self._specific_modifiers(span):
+            return None
         if lemma in self.head_types["Dataset"] or text_lower in self.head_types["Dataset"] or _DATASET_NAME.search(head.text):
-            return "Dataset" if any(is_name_like(t.text) or t.pos_ == "PROPN" for t in span[:-1]) or _DATASET_NAME.search(span[0].text) else None
-        if lemma in self.head_types["Metric"] and len(span) <= 3 and lemma in {"accuracy", "score", "rate", "error", "iou", "auc", "perplexity", "regret"}:
+            named = any(is_name_like(t.text) or t.pos_ == "PROPN" or t.is_title for t in span[:-1])
+            return "Dataset" if named or _DATASET_NAME.search(span[0].text) else None
+        if lemma in self.head_types["Metric"] and len(span) <= 3:
             return "Metric"
-        if lemma in {"learning", "optimization", "search"}:
-            return "Task"
         if lemma in self.head_types["Task"] or text_lower in self.head_types["Task"]:
             return "Task"
         if lemma in self.head_types["Method"] or text_lower in self.head_types["Method"]:
@@ -344,13 +396,36 @@ class MentionFinder:
         return None
 
     def type_name(self, span: Span) -> str:
-        """Type a coined name from its shape and context: ``X-Bench`` or ``on X`` is a Dataset."""
+        """Type a coined name from its shape and context: ``X-Bench``, ``X dataset``, ``on X``
+        after an evaluation word, or a list after "benchmarks such as" make a Dataset."""
         if _DATASET_NAME.search(span.text):
             return "Dataset"
-        after = span.doc[span.end : span.end + 2]
-        if any(t.lemma_.lower() in self.head_types["Dataset"] for t in after[:1]):
+        doc = span.doc
+        if span.end < len(doc) and doc[span.end].lemma_.lower() in self.head_types["Dataset"]:
             return "Dataset"
-        return "Method"
+        return "Dataset" if self._dataset_context(span) else "Method"
+
+    def _dataset_context(self, span: Span) -> bool:
+        doc = span.doc
+        root = span.root
+        hops = 0
+        while root.dep_ in {"conj", "appos"} and root.head.i != root.i and hops < 6:
+            root = root.head
+            hops += 1
+        sent = root.sent
+        window = doc[max(sent.start, root.i - 6) : root.i]
+        if any(t.lemma_.lower() in self.head_types["Dataset"] for t in window) and any(
+            t.lower_ in {"as", "e.g.", "e.g", "including", "like", ":", "("} for t in window
+        ):
+            return True
+        if root.dep_ == "pobj" and root.head.lower_ in {"on", "across"}:
+            governor = root.head.head
+            if governor.lemma_.lower() in {"base", "build", "rely", "focus", "depend"}:
+                return False
+            if governor.lemma_.lower() in _EVAL_WORDS:
+                return True
+            return any(t.lemma_.lower() in _EVAL_WORDS for t in sent)
+        return False
 
     # -- overlap resolution -------------------------------------------------------------------
 
@@ -372,6 +447,35 @@ class MentionFinder:
             new._.kg_source = source
             chosen.append(new)
         return sorted(chosen, key=lambda s: s.start)
+
+
+def _hyphen_words(span: Span) -> list[Span]:
+    """Group tokens into words, hyphen compounds kept whole: "tree - based policy" -> "tree-based", "policy"."""
+    words: list[Span] = []
+    doc = span.doc
+    i = span.start
+    while i < span.end:
+        j = i + 1
+        while j + 1 < span.end + 1 and j < span.end and doc[j].text == "-" and doc[j - 1].whitespace_ == "" and doc[j].whitespace_ == "":
+            j += 2
+        j = min(j, span.end)
+        words.append(doc[i:j])
+        i = j
+    return words
+
+
+def _split_coordination(chunk: Span) -> list[Span]:
+    """Split a noun chunk at coordinating conjunctions and commas: "CIFAR-10 and ImageNet" -> two."""
+    pieces = []
+    start = chunk.start
+    for tok in chunk:
+        if tok.dep_ == "cc" or tok.text in {",", ";"} or tok.lower_ in {"and", "or", "&", "vs", "vs."}:
+            if tok.i > start:
+                pieces.append(chunk.doc[start : tok.i])
+            start = tok.i + 1
+    if start < chunk.end:
+        pieces.append(chunk.doc[start : chunk.end])
+    return pieces
 
 
 # ---------------------------------------------------------------------------------------------
