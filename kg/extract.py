@@ -225,7 +225,7 @@ def is_name_like(text: str) -> bool:
 _DATASET_NAME = re.compile(r"(?i)(bench|benchmark|dataset|corpus|arena|gym|world|suite|-?qa|leaderboard)$")
 # words that are not names even when capitalised
 _NOT_NAMES = {"AND", "OR", "OF", "IN", "AI", "ML", "API", "APIs", "UI", "CLI", "GPU", "GPUs", "CPU", "CPUs", "URL", "II",
-              "III", "IV", "US", "UK", "EU", "TPU", "TPUs", "PhD", "IoT", "NeurIPS", "ICML", "ICLR", "ACL", "EMNLP",
+              "III", "IV", "US", "UK", "EU", "TPU", "TPUs", "PhD", "IoT", "NLP", "CV", "MLOps", "DevOps", "AGI", "LLM-based", "NeurIPS", "ICML", "ICLR", "ACL", "EMNLP",
               "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI", "KDD", "GitHub", "PyPI", "arXiv"}
 # adjectives that say how good or how big something is, never what it is
 _SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ent", "ed", "ing")
@@ -254,6 +254,7 @@ class MentionFinder:
         self.dropped = set(heads["modifiers_dropped"])
         self.evaluative = set(heads["evaluative"])
         self.weak_heads = set(heads["weak_heads"])
+        self.generic_phrases = {canonical_key(p) for p in heads["generic_phrases"]}
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[tuple[Span, str, float, str]] = []
@@ -378,7 +379,9 @@ class MentionFinder:
         head = span[-1]
         lemma = head.lemma_.lower()
         text_lower = head.lower_
-        if len(span) == 1 and not is_name_like(head.text):
+        if len(span) == 1 and (not is_name_like(head.text) or head.text in _NOT_NAMES):
+            return None
+        if canonical_key(span.text) in self.generic_phrases:
             return None
         if strict and (lemma in self.weak_heads or text_lower in self.weak_heads) and not self._specific_modifiers(span):
             return None
@@ -409,9 +412,14 @@ class MentionFinder:
         doc = span.doc
         root = span.root
         hops = 0
-        while root.dep_ in {"conj", "appos"} and root.head.i != root.i and hops < 6:
+        while root.dep_ == "conj" and root.head.i != root.i and hops < 6:
             root = root.head
             hops += 1
+        dataset_heads = self.head_types["Dataset"]
+        if root.dep_ == "appos" and root.head.lemma_.lower() in dataset_heads:
+            return True
+        if any(c.dep_ == "appos" and c.lemma_.lower() in dataset_heads for c in root.children):
+            return True
         sent = root.sent
         window = doc[max(sent.start, root.i - 6) : root.i]
         if any(t.lemma_.lower() in self.head_types["Dataset"] for t in window) and any(
@@ -646,13 +654,16 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
             long_form = aliases.get(span.text)
             short_form = next((s for s, lf in aliases.items() if canonical_key(lf) == key), None)
             role = "proposed" if key in proposed_keys or (long_form and canonical_key(long_form) in proposed_keys) else "used"
-            if role == "proposed" and span.label_ not in {"Method", "Dataset"}:
+            label = span.label_
+            if role == "proposed" and label == "Task":
+                label = "Method"  # what a paper introduces is a method, even when named like a task
+            if role == "proposed" and label == "Metric":
                 role = "used"
             confidence = round(min(1.0, span._.kg_confidence + (0.1 if role == "proposed" else 0.0)), 2)
             mentions.append(
                 Mention(
                     text=span.text,
-                    type=span.label_,
+                    type=label,
                     start=span.start_char,
                     end=span.end_char,
                     field=field_name,
@@ -677,37 +688,51 @@ def _acronym_pairs(docs: dict[str, Doc]) -> dict[str, str]:
 
 
 def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
-    """Canonical keys of what the paper introduces: the title's ``NAME:`` prefix, the objects of
-    "we propose / introduce / present ...", names after "called / named / dubbed", and acronyms
-    defined in those sentences."""
+    """Canonical keys of what the paper introduces.
+
+    Cues, each a general rule: the title's ``NAME:`` prefix and coined names in the title; the
+    objects of "we propose / introduce / present ..." (not what they are *for*: a path through
+    "for", "to", "on" ... leaves the object); names after "called / named / dubbed"; mentions
+    modified by "our", "novel", "proposed"; acronyms defined in those sentences; coined names that
+    are the subject of "outperforms" / "achieves".
+    """
     heads = _heads()
     verbs = set(heads["proposal_verbs"])
     naming = set(heads["naming_words"])
     keys: set[str] = set()
-    # Title: "PARL: A Unified Framework ..." -> PARL
     title = title_doc.text
     if ":" in title:
         prefix = title.split(":", 1)[0].strip()
         words = prefix.split()
         if 1 <= len(words) <= 3 and any(is_name_like(w) for w in words):
             keys.add(canonical_key(words[0] if len(words) > 1 and is_name_like(words[0]) else prefix))
+    for span in title_doc.spans.get("kg_mentions", []):
+        if span._.kg_source in {"name", "acronym-short", "acronym-long"} and span.label_ in {"Method", "Dataset"}:
+            keys.add(canonical_key(span.text))
+    mentions = list(abstract_doc.spans.get("kg_mentions", []))
+    pairs = list(zip(abstract_doc.spans.get("kg_long_forms", []), abstract_doc.spans.get("kg_short_forms", [])))
     for sent in abstract_doc.sents:
-        proposal_tokens = [
-            t for t in sent
-            if t.lemma_.lower() in verbs and t.pos_ == "VERB" and _subject_is_us(t)
-        ]
+        proposal_tokens = [t for t in sent if t.lemma_.lower() in verbs and t.pos_ == "VERB" and _subject_is_us(t)]
         named = [t for t in sent if t.lower_ in naming]
-        if not proposal_tokens and not named:
-            continue
-        for span in sent.doc.spans.get("kg_mentions", []):
-            if not (sent.start <= span.start < sent.end) or span.label_ not in {"Method", "Dataset"}:
-                continue
-            if any(_in_object_of(span, verb) for verb in proposal_tokens) or any(
-                0 < span.start - t.i <= 3 for t in named
+        in_sent = [m for m in mentions if sent.start <= m.start < sent.end and m.label_ in {"Method", "Dataset", "Task"}]
+        for span in in_sent:
+            before = {t.lower_ for t in abstract_doc[max(sent.start, span.start - 3) : span.start]}
+            lexicon = span._.kg_source == "lexicon"
+            if before & {"our", "novel", "proposed"} and not lexicon:
+                keys.add(canonical_key(span.text))
+            elif any(_in_object_of(span, verb) for verb in proposal_tokens) and not (lexicon and span.label_ != "Dataset"):
+                keys.add(canonical_key(span.text))
+            elif any(0 < span.start - t.i <= 3 for t in named):
+                keys.add(canonical_key(span.text))
+            elif span._.kg_source in {"name", "acronym-short", "acronym-use"} and span.root.dep_ == "nsubj" and (
+                span.root.head.lemma_.lower() in {"outperform", "surpass", "achieve", "beat", "exceed"}
             ):
                 keys.add(canonical_key(span.text))
-        for long_span, short_span in zip(abstract_doc.spans.get("kg_long_forms", []), abstract_doc.spans.get("kg_short_forms", [])):
-            if sent.start <= short_span.start < sent.end and any(_in_object_of(long_span, v) for v in proposal_tokens):
+        for long_span, short_span in pairs:
+            if sent.start <= short_span.start < sent.end and (
+                any(_in_object_of(long_span, v) or _in_object_of(short_span, v) for v in proposal_tokens)
+                or canonical_key(long_span.text) in keys or canonical_key(short_span.text) in keys
+            ):
                 keys.add(canonical_key(short_span.text))
                 keys.add(canonical_key(long_span.text))
     return keys
@@ -728,16 +753,25 @@ def _subject_is_us(verb) -> bool:
     return False
 
 
+_LEAVING_PREPS = {"for", "to", "in", "on", "with", "from", "by", "over", "against", "across", "via", "under", "than",
+                  "into", "through", "at", "beyond", "without", "between", "among", "like", "as"}
+
+
 def _in_object_of(span: Span, verb) -> bool:
-    """Whether ``span`` lies in the object side of ``verb`` (to the right, in its subtree)."""
-    if span.start <= verb.i:
+    """Whether ``span`` is what ``verb`` introduces: to its right, in its subtree, not behind a
+    preposition that leaves the object ("a method *for* X", "*on* X")."""
+    if span.start <= verb.i or span.start - verb.i > 25:
         return False
-    ancestors = set()
     tok = span.root
     while tok.head.i != tok.i:
-        ancestors.add(tok.head.i)
+        if tok.dep_ == "pobj" and tok.head.lower_ in _LEAVING_PREPS:
+            return False
+        if tok.dep_ in {"relcl", "acl", "advcl"} and tok.head.i != verb.i:
+            return False
         tok = tok.head
-    return verb.i in ancestors and span.start - verb.i <= 25
+        if tok.i == verb.i:
+            return True
+    return False
 
 
 def _claim(sent: Span, mentions: list[Mention], proposed_keys: set[str]) -> Claim:
