@@ -512,26 +512,35 @@ def _split_coordination(chunk: Span) -> list[Span]:
 
 _RESULT_VERBS = {
     "outperform": "outperforms", "surpass": "outperforms", "beat": "outperforms", "exceed": "outperforms",
+    "dominate": "outperforms", "superior": "outperforms", "superiority": "outperforms", "better": "outperforms",
     "improve": "improves", "boost": "improves", "enhance": "improves", "increase": "improves", "promote": "improves",
-    "raise": "improves", "gain": "improves", "advance": "improves",
+    "raise": "improves", "gain": "improves", "advance": "improves", "improvement": "improves",
     "reduce": "reduces", "decrease": "reduces", "lower": "reduces", "cut": "reduces", "shrink": "reduces",
-    "speed": "reduces", "accelerate": "reduces", "save": "reduces",
-    "match": "matches", "rival": "matches", "equal": "matches", "comparable": "matches",
-    "converge": "converges",
+    "speed": "reduces", "accelerate": "reduces", "save": "reduces", "filter": "reduces", "fewer": "reduces",
+    "match": "matches", "rival": "matches", "equal": "matches", "comparable": "matches", "par": "matches",
+    "converge": "converges", "convergence": "converges", "require": "converges",
     "achieve": "achieves", "attain": "achieves", "obtain": "achieves", "reach": "achieves", "set": "achieves",
-    "deliver": "achieves", "yield": "achieves", "establish": "achieves",
+    "deliver": "achieves", "yield": "achieves", "establish": "achieves", "success": "achieves",
 }
-_EVIDENCE_NOUNS = {"experiment", "result", "evaluation", "study", "analysis", "finding", "empirical", "test", "ablation"}
-_SHOW_VERBS = {"show", "demonstrate", "confirm", "verify", "validate", "indicate", "reveal", "suggest", "prove"}
-_POSITIVE = {"state-of-the-art", "sota", "superior", "better", "significantly", "substantially", "consistently",
-             "remarkably", "notably", "competitive", "best", "higher", "lower", "faster", "fewer", "effectiveness",
-             "efficacy", "robustness", "outperform", "outperforms", "gains", "improvement", "improvements"}
-_MOTIVATION = {"however", "remain", "remains", "challenge", "challenging", "suffer", "suffers", "lack", "lacks",
-               "limited", "struggle", "struggles", "existing", "prior", "previous", "although", "while"}
+_CLAIM_VERBS = {"outperform", "surpass", "beat", "exceed", "dominate", "improve", "boost", "enhance", "reduce",
+                "decrease", "lower", "achieve", "attain", "reach", "match", "rival", "converge", "accelerate",
+                "speed", "gain", "obtain", "yield", "deliver"}
+_EVIDENCE_NOUNS = {"experiment", "result", "evaluation", "study", "analysis", "finding", "empirical", "empirically",
+                   "ablation", "theoretically", "theoretical", "simulation", "experimental", "experimentally"}
+_SHOW_VERBS = {"show", "demonstrate", "confirm", "verify", "validate", "indicate", "reveal", "suggest", "prove",
+               "find", "observe", "showcase", "uncover", "elucidate", "establish", "highlight", "bear"}
+_POSITIVE = {"state-of-the-art", "sota", "superior", "superiority", "better", "significantly", "substantially",
+             "consistently", "remarkably", "notably", "competitive", "best", "higher", "faster", "fewer",
+             "effectiveness", "efficacy", "robustness", "scalability", "outperform", "outperforms", "gains",
+             "improvement", "improvements", "effective", "efficient", "success", "guarantee", "guarantees",
+             "comparable", "invariant", "sufficient", "convergence"}
+_MOTIVATION_START = {"however", "although", "though", "while", "despite", "unfortunately", "yet", "but", "recently",
+                     "traditionally", "typically", "existing", "prior", "previous", "most", "many", "current"}
+_FUTURE = {"will", "plan", "aim", "seek", "intend", "hope", "would"}
 _VALUE = re.compile(
-    r"(?P<num>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>%|×|x\b|times\b|-?fold\b|points?\b|pp\b|percentage points\b|dB\b|ms\b|s\b|seconds\b|hours\b|GB\b|MB\b|B\b|M\b|K\b)?"
+    r"(?<![\w.])(?P<num>[-+]?\d+(?:[.,]\d+)?)(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?\s*(?P<unit>\\?%|×|x\b|times\b|-?fold\b|percentage points?\b|points?\b|pp\b|dB\b|ms\b|seconds\b|hours\b|GB\b|MB\b)?"
 )
-_COMPLEXITY = re.compile(r"(?:O|Θ|Ω|\\tilde\{O\})\s*\([^()]*(?:\([^()]*\)[^()]*)*\)|epsilon\^\{?-?[\d/]+\}?")
+_COMPLEXITY = re.compile(r"(?:\\?mathcal\{O\}|\\tilde\{O\}|\bO|Θ|Ω)\s*\((?:[^()]|\([^()]*\))*\)")
 
 
 @Language.factory("kg_claims")
@@ -554,31 +563,72 @@ class ClaimFinder:
         return doc
 
 
+def _result_number(sent: Span) -> bool:
+    """A number that reads as a result: a percentage, a factor, points, a decimal, or one after
+    "by", "to", "of", "up to"; not a count of things ("7 model backbones", "3 domains")."""
+    text = sent.text
+    for match in _VALUE.finditer(text):
+        num = match.group("num")
+        if match.group("unit"):
+            return True
+        if "." in num and not num.endswith("."):
+            return True
+        if _near_result_word(text, match.start()) and not (num.isdigit() and len(num) == 4 and num.startswith(("19", "20"))):
+            return True
+    return bool(_COMPLEXITY.search(text))
+
+
 def classify_claim(sent: Span) -> tuple[str | None, float]:
-    """Return ``(kind, confidence)`` for a result-claim sentence, or ``(None, 0)``."""
+    """Return ``(kind, confidence)`` for a result-claim sentence, or ``(None, 0)``.
+
+    A claim reports a result: a result verb ("outperforms", "improves", "achieves"), a finding
+    ("we show / prove / find that"), evidence as subject ("our experiments ..."), a result number,
+    or a positive assessment of the paper's own work. Motivation ("However, existing ..."), plans
+    ("we will") and plain descriptions ("we propose X, which ...") are not claims.
+    """
     lemmas = {t.lemma_.lower() for t in sent}
     lowers = {t.lower_ for t in sent}
-    has_result_verb = any(t.lemma_.lower() in _RESULT_VERBS and t.pos_ in {"VERB", "AUX", "ADJ"} for t in sent)
-    has_show = bool(lemmas & _SHOW_VERBS) and bool(lemmas & _EVIDENCE_NOUNS | {"we"} & lowers)
-    has_evidence = bool(lemmas & _EVIDENCE_NOUNS)
-    has_number = any(t.like_num and not _is_citation_year(t) for t in sent) or "%" in sent.text
+    first = next((t.lower_ for t in sent if not t.is_punct), "")
+    root = sent.root
+    we_subject = any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {"we"} for c in root.children)
+    show = any(t.lemma_.lower() in _SHOW_VERBS and t.pos_ in {"VERB", "AUX"} for t in sent)
+    result_verb = any(t.lemma_.lower() in _CLAIM_VERBS and t.pos_ == "VERB" for t in sent)
+    evidence = bool(lemmas & _EVIDENCE_NOUNS)
+    evidence_subject = any(
+        c.dep_ in {"nsubj", "nsubjpass"} and c.lemma_.lower() in _EVIDENCE_NOUNS | {"this", "it", "which"}
+        for c in root.children
+    ) and evidence
+    number = _result_number(sent)
     positive = bool(lowers & _POSITIVE) or "state-of-the-art" in sent.text.lower()
-    first = sent[0].lower_
-    motivation = first in _MOTIVATION or (bool(lowers & {"existing", "prior", "previous"}) and not (lowers & {"our", "we"}))
-    our_side = bool(lowers & {"our", "we", "proposed", "ours"}) or has_evidence
-    if motivation and not has_evidence:
+    comparative = bool(lemmas & {"outperform", "surpass", "beat", "exceed", "than", "compare", "over", "dominate",
+                                 "comparable", "superior", "superiority"})
+    ours = bool(lowers & {"our", "we", "proposed", "ours", "this"})
+    if lemmas & _FUTURE and not (show and evidence):
         return None, 0.0
-    if has_result_verb and our_side and ("outperform" in lemmas or "surpass" in lemmas or "than" in lowers or "over" in lowers and positive):
-        return "comparative", 0.8 if has_number else 0.7
-    if has_result_verb and has_number and our_side:
-        return "quantitative", 0.8
-    if has_number and (has_show or has_evidence) and ("%" in sent.text or positive):
-        return "quantitative", 0.7
-    if (has_result_verb or has_show) and positive and our_side:
-        return "qualitative", 0.6
-    if "converge" in lemmas and our_side:
-        return "qualitative", 0.6
-    return None, 0.0
+    if lowers & {"?"}:
+        return None, 0.0
+    describing = root.lemma_.lower() in set(_heads()["proposal_verbs"]) | {"take", "learn", "detail", "consider", "study", "focus"} and not (number or show)
+    if describing and first not in {"overall", "summary", "in"}:
+        return None, 0.0
+    if first in _MOTIVATION_START and not (show and (we_subject or evidence)):
+        return None, 0.0
+    if show and (we_subject or evidence or "that" in lowers or ours):
+        score = 0.75
+    elif result_verb and (ours or evidence or number or positive or comparative):
+        score = 0.7
+    elif evidence_subject:
+        score = 0.65
+    elif number and (evidence or positive or result_verb):
+        score = 0.7
+    elif positive and ours and first in {"overall", "in", "taken", "together", "thus", "therefore", "hence", "these", "this"}:
+        score = 0.55
+    else:
+        return None, 0.0
+    if number:
+        return "quantitative", min(0.9, score + 0.1)
+    if comparative:
+        return "comparative", score
+    return "qualitative", score
 
 
 def _is_citation_year(tok) -> bool:
