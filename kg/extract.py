@@ -746,7 +746,8 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                     long_form=long_form,
                 )
             )
-    claims = [_claim(span, mentions, proposed_keys) for span in abstract_doc.spans.get("kg_claims", [])]
+    main_method = _main_method(mentions, title_doc)
+    claims = [_claim(span, mentions, main_method) for span in abstract_doc.spans.get("kg_claims", [])]
     return Extraction(paper, tuple(mentions), tuple(claims), tuple(find_code_urls(paper.abstract)))
 
 
@@ -872,42 +873,26 @@ def _in_object_of(span: Span, verb) -> bool:
     return False
 
 
-def _claim(sent: Span, mentions: list[Mention], proposed_keys: set[str]) -> Claim:
+def _claim(sent: Span, mentions: list[Mention], main_method: str | None) -> Claim:
+    """Read a claim sentence's fields: value and unit, metric, dataset, subject, compared_to, direction."""
     inside = [m for m in mentions if m.field == "abstract" and sent.start_char <= m.start < sent.end_char]
     text = sent.text
-    value = unit = value_text = None
-    complexity = _COMPLEXITY.search(text)
-    for match in _VALUE.finditer(text):
-        token = match.group("num")
-        if _looks_like_year(token, match) or (not match.group("unit") and not _near_result_word(text, match.start())):
-            continue
-        value = float(token.replace(",", "")) if token.count(",") == 0 or len(token.split(",")[-1]) == 3 else float(token.replace(",", "."))
-        raw_unit = (match.group("unit") or "").strip()
-        unit = {"×": "x", "times": "x", "fold": "x", "-fold": "x", "point": "points", "pp": "points",
-                "percentage points": "points"}.get(raw_unit, raw_unit) or None
-        value_text = match.group(0).strip()
-        break
-    if value is None and complexity:
-        value_text = complexity.group(0)
+    value, unit, value_text = _claim_value(text)
     metric = next((m.text for m in inside if m.type == "Metric"), None)
     dataset = next((m.text for m in inside if m.type == "Dataset"), None)
     methods = [m for m in inside if m.type == "Method"]
-    subject = next((m.text for m in methods if m.canonical in proposed_keys), None)
-    lowered = text.lower()
-    if subject is None and proposed_keys and re.search(r"\b(our|the proposed|proposed)\b", lowered):
-        subject = next((m.text for m in mentions if m.canonical in proposed_keys and m.type == "Method"), None)
-    compared_to = _compared_to(text, sent.start_char, methods, subject)
-    direction = None
-    for word, direction_name in _RESULT_VERBS.items():
-        if re.search(rf"\b{word}", lowered):
-            direction = direction_name
-            break
-    kind = sent.label_
+    compared_to, cue_char = _compared_to(sent, methods)
+    before_cue = [m for m in methods if cue_char is None or m.start < cue_char]
+    subject = next((m.text for m in before_cue if m.role == "proposed"), None)
+    if subject is None:
+        subject = next((m.text for m in methods if m.role == "proposed" and m.text != compared_to), None)
+    if subject is None:
+        subject = main_method
     return Claim(
         text=text,
         start=sent.start_char,
         end=sent.end_char,
-        kind=kind,
+        kind=sent.label_,
         value=value,
         unit=unit,
         value_text=value_text,
@@ -915,9 +900,87 @@ def _claim(sent: Span, mentions: list[Mention], proposed_keys: set[str]) -> Clai
         subject=subject,
         compared_to=compared_to,
         dataset=dataset,
-        direction=direction,
+        direction=_direction(sent),
         confidence=round(sent._.kg_confidence, 2),
     )
+
+
+_UNITS = {"×": "x", "times": "x", "fold": "x", "-fold": "x", "point": "points", "pp": "points",
+          "percentage point": "points", "percentage points": "points", "\\%": "%"}
+
+
+def _claim_value(text: str) -> tuple[float | None, str | None, str | None]:
+    """The main result number of a claim with its unit and surface form, or a complexity bound.
+
+    >>> _claim_value("Our scheme improves 21.96% IOU across corruptions.")
+    (21.96, '%', '21.96%')
+    >>> _claim_value("it needs O(epsilon^-3) samples")
+    (None, None, 'O(epsilon^-3)')
+    """
+    best = None
+    for match in _VALUE.finditer(text):
+        token = match.group("num")
+        if _looks_like_year(token, match):
+            continue
+        has_unit = bool(match.group("unit"))
+        if not has_unit and not ("." in token or _near_result_word(text, match.start())):
+            continue
+        best = match
+        if has_unit or _near_result_word(text, match.start()):
+            break
+    if best is not None:
+        token = best.group("num")
+        if token.count(",") == 1 and len(token.split(",")[-1]) != 3:
+            token = token.replace(",", ".")
+        raw_unit = (best.group("unit") or "").strip()
+        unit = _UNITS.get(raw_unit, raw_unit) or None
+        return float(token.replace(",", "")), unit, best.group(0).strip()
+    complexity = _COMPLEXITY.search(text)
+    if complexity:
+        return None, None, complexity.group(0)
+    return None, None, None
+
+
+def _direction(sent: Span) -> str | None:
+    """The claim's direction from its first result word, in sentence order."""
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if lemma in _RESULT_VERBS and (tok.pos_ in {"VERB", "NOUN", "ADJ"} or lemma == "par"):
+            return _RESULT_VERBS[lemma]
+    if "state-of-the-art" in sent.text.lower():
+        return "achieves"
+    return None
+
+
+_COMPARISON_VERBS = {"outperform", "surpass", "beat", "exceed", "dominate", "match", "rival"}
+_COMPARISON_PREPS = {"than", "over", "to", "with", "against"}
+
+
+def _compared_to(sent: Span, methods: list[Mention]) -> tuple[str | None, int | None]:
+    """What a claim compares against: the object of "outperforms X", "than X", "over X",
+    "compared to/with X"; a method mention inside it, else the phrase as written."""
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        target = None
+        if lemma in _COMPARISON_VERBS and tok.pos_ == "VERB":
+            target = next((c for c in tok.children if c.dep_ in {"dobj", "obj"}), None)
+        elif tok.lower_ in _COMPARISON_PREPS and (
+            tok.lower_ == "than" or tok.head.lemma_.lower() in {"compare", "comparable", "improvement", "gain",
+                                                               "advantage", "superior", "better", "improve"}
+            or tok.lower_ == "over" and tok.head.pos_ in {"NOUN", "VERB", "ADJ"}
+        ):
+            target = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        if target is None:
+            continue
+        subtree = list(target.subtree)
+        start_char, end_char = subtree[0].idx, subtree[-1].idx + len(subtree[-1].text)
+        inside = [m for m in methods if start_char <= m.start < end_char]
+        if inside:
+            return inside[0].text, tok.idx
+        words = [t for t in target.subtree if t.i <= target.i and t.pos_ not in {"DET", "PRON"}]
+        if words:
+            return sent.doc[words[0].i : target.i + 1].text, tok.idx
+    return None, None
 
 
 def _looks_like_year(token: str, match: re.Match) -> bool:
@@ -929,15 +992,16 @@ def _near_result_word(text: str, position: int) -> bool:
     return bool(re.search(r"\b(by|of|to|achiev\w*|reach\w*|improv\w*|score\w*|up to)\s*$", window))
 
 
-def _compared_to(text: str, sent_start: int, methods: list[Mention], subject: str | None) -> str | None:
-    """The first method named after a comparison cue ("outperforms X", "better than X", "over X")."""
-    lowered = text.lower()
-    cues = [lowered.find(c) for c in ("outperform", "surpass", " than ", " over ", "compared to", "compared with", "beat")]
-    cues = [c for c in cues if c >= 0]
-    if not cues:
+def _main_method(mentions: list[Mention], title_doc: Doc) -> str | None:
+    """The paper's own method, that "our method" in a claim stands for: the title's name, else the
+    first proposed method (its short form when it has one)."""
+    proposed = [m for m in mentions if m.role == "proposed" and m.type == "Method"]
+    if not proposed:
         return None
-    first_cue = min(cues)
-    for m in methods:
-        if m.text != subject and m.start - sent_start > first_cue:
+    title_prefix = canonical_key(title_doc.text.split(":", 1)[0]) if ":" in title_doc.text else None
+    for m in proposed:
+        if title_prefix and m.canonical == title_prefix:
             return m.text
-    return None
+    named = [m for m in proposed if m.short_form is None and is_name_like(m.text)]
+    first = named[0] if named else proposed[0]
+    return first.short_form or first.text
