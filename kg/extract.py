@@ -285,8 +285,31 @@ class MentionFinder:
         candidates.extend(self.names(doc))
         candidates.extend(self.hyphen_names(doc))
         candidates.extend(self.noun_phrases(doc))
-        doc.spans["kg_mentions"] = self.resolve(doc, candidates)
+        chosen = self.resolve(doc, candidates)
+        doc.spans["kg_mentions"] = chosen + self.nested_tasks(chosen)
         return doc
+
+    def nested_tasks(self, mentions: list[Span]) -> list[Span]:
+        """Tasks named inside a method or dataset name: "[Intrusion Detection] System",
+        "German [Traffic Sign Recognition] Benchmark" (these overlap their container)."""
+        nested = []
+        task_heads = self.head_types["Task"]
+        for span in mentions:
+            if span.label_ not in {"Method", "Dataset"} or len(span) < 3:
+                continue
+            for j in range(span.end - 2, span.start, -1):
+                tok = span.doc[j]
+                if tok.lemma_.lower() in task_heads and tok.pos_ in {"NOUN", "PROPN"} and tok.lemma_.lower() not in self.weak_heads:
+                    start = span.start
+                    while start < j and (span.doc[start].lower_ in self.evaluative or span.doc[start].ent_type_ in {"GPE", "NORP"}):
+                        start += 1
+                    if j - start >= 1:
+                        inner = Span(span.doc, start, j + 1, label="Task")
+                        inner._.kg_confidence = 0.5
+                        inner._.kg_source = "nested"
+                        nested.append(inner)
+                    break
+        return nested
 
     # -- candidate sources ------------------------------------------------------------------
 
@@ -338,7 +361,15 @@ class MentionFinder:
                 if trimmed is None:
                     continue
                 label = self.type_phrase(trimmed)
+                head = trimmed[-1].lemma_.lower()
+                if label is None and head in {"task", "problem"} and len(trimmed) > 1:
+                    modifiers = self.trim(trimmed[:-1])
+                    if modifiers is not None:
+                        yield modifiers, "Task", 0.6, "phrase"
+                    continue
                 if label is None:
+                    if self._task_context(trimmed) and len(trimmed) > 1:
+                        yield trimmed, "Task", 0.55, "phrase"
                     continue
                 yield trimmed, label, 0.6, "phrase"
 
@@ -427,7 +458,28 @@ class MentionFinder:
         doc = span.doc
         if span.end < len(doc) and doc[span.end].lemma_.lower() in self.head_types["Dataset"]:
             return "Dataset"
+        if span.end < len(doc) and doc[span.end].lemma_.lower() in {"task", "problem"}:
+            return "Task"
+        if self._task_context(span):
+            return "Task"
         return "Dataset" if self._dataset_context(span) else "Method"
+
+    def _task_context(self, span: Span) -> bool:
+        """"the task of X", "tasks such as X, Y", "three tasks: X, Y and Z"."""
+        doc = span.doc
+        root = span.root
+        hops = 0
+        while root.dep_ == "conj" and root.head.i != root.i and hops < 6:
+            root = root.head
+            hops += 1
+        if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in {"task", "problem"}:
+            return True
+        if root.dep_ == "appos" and root.head.lemma_.lower() in {"task", "problem"}:
+            return True
+        window = doc[max(root.sent.start, root.i - 4) : root.i]
+        return any(t.lemma_.lower() == "task" for t in window) and any(
+            t.lower_ in {"as", "e.g.", "including", ":"} for t in window
+        )
 
     def _dataset_context(self, span: Span) -> bool:
         doc = span.doc
@@ -461,6 +513,20 @@ class MentionFinder:
     _PRIORITY = {"lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
 
     def resolve(self, doc: Doc, candidates: list[tuple[Span, str, float, str]]) -> list[Span]:
+        typed_phrases = [c[0] for c in candidates if c[3] == "phrase" and c[1] in {"Task", "Dataset", "Metric"}]
+        if typed_phrases:
+            covered = [None] * len(doc)
+            for span in typed_phrases:
+                for i in range(span.start, span.end):
+                    if covered[i] is None or len(covered[i]) < len(span):
+                        covered[i] = span
+            candidates = [
+                c for c in candidates
+                if c[3] != "name" or not (
+                    covered[c[0].start] is not None and len(covered[c[0].start]) > len(c[0])
+                    and covered[c[0].start].start <= c[0].start and c[0].end <= covered[c[0].start].end
+                )
+            ]
         ordered = sorted(
             candidates, key=lambda c: (-self._PRIORITY[c[3]], -(c[0].end - c[0].start), c[0].start)
         )
