@@ -3,7 +3,7 @@
 >>> normalize_title("  A Fully First-Order  Method! ")
 'a fully first order method'
 >>> slugify("A Fully First-Order Method for Stochastic Bilevel Optimization")
-'a-fully-first-order-method-for-stochastic-bilevel'
+'a-fully-first-order-method-for-stochastic'
 >>> short_hash("abc")
 'a9993e36'
 """
@@ -14,9 +14,10 @@ import hashlib
 import re
 import unicodedata
 
-__all__ = ["normalize_title", "slugify", "short_hash", "strip_controls"]
+__all__ = ["normalize_title", "slugify", "short_hash", "strip_controls", "canonical_key"]
 
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_NON_ALNUM = re.compile(r"[\W_]+")
+_ASCII_WORD = re.compile(r"^[0-9a-z]+$")
 # C0/C1 controls except tab/newline, plus bidi overrides and isolates (U+202A-202E, U+2066-2069)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -36,7 +37,7 @@ def normalize_title(text: str) -> str:
 
 def slugify(text: str, max_length: int = 48) -> str:
     """A lowercase ASCII slug of whole words, at most ``max_length`` characters (never empty)."""
-    words = normalize_title(text).split()
+    words = [w for w in normalize_title(text).split() if _ASCII_WORD.match(w)]
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
@@ -51,3 +52,32 @@ def slugify(text: str, max_length: int = 48) -> str:
 def short_hash(text: str, length: int = 8) -> str:
     """The first ``length`` hex digits of the SHA-1 of ``text`` (UTF-8)."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+
+
+_SINGULAR_EXCEPTIONS = ("ss", "us", "is", "ics", "sis", "xis")
+_GLUED_PREFIXES = re.compile(
+    r"\b(bi|multi|non|pre|post|self|semi|co|re|sub|meta|hyper|inter|intra|cross|over|under|un|de) (?=\w)"
+)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(_SINGULAR_EXCEPTIONS):
+        return word[:-1]
+    return word
+
+
+def canonical_key(text: str) -> str:
+    """The key entity mentions link by: casefolded, hyphens and spaces unified, last word singular.
+
+    >>> canonical_key("Bi-Level Optimization") == canonical_key("bilevel optimizations")
+    True
+    >>> canonical_key("GFlowNets") == canonical_key("GFlowNet")
+    True
+    """
+    words = normalize_title(text).split()
+    if not words:
+        return ""
+    words[-1] = _singular(words[-1])
+    return _GLUED_PREFIXES.sub(r"\1", " ".join(words))
