@@ -234,6 +234,8 @@ _NOT_NAMES = {"AND", "OR", "OF", "IN", "AI", "ML", "API", "APIs", "UI", "CLI", "
               "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI", "KDD", "GitHub", "PyPI", "arXiv"}
 # adjectives that say how good or how big something is, never what it is
 _SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ed")
+# generic heads after a name add nothing to it: "PARL framework" is PARL
+_NAME_HEADS = {"method", "approach", "model", "framework", "algorithm", "technique", "scheme", "system", "architecture"}
 # hyphen compounds that place or size a thing rather than name it: "upper-level", "first-order"
 _POSITIONAL = ("-level", "-order", "-scale", "-grained", "-wise", "-stage", "-step", "-time")
 _EVAL_WORDS = {"experiment", "result", "evaluation", "evaluate", "benchmark", "test", "outperform", "achieve",
@@ -289,6 +291,7 @@ class MentionFinder:
         candidates.extend(self.names(doc))
         candidates.extend(self.hyphen_names(doc))
         candidates.extend(self.noun_phrases(doc))
+        candidates = [(_glue(c[0]) if c[3] in {"lexicon", "name", "acronym-use"} else c[0], *c[1:]) for c in candidates]
         chosen = self.resolve(doc, candidates)
         doc.spans["kg_mentions"] = chosen + self.nested_tasks(chosen)
         return doc
@@ -376,6 +379,8 @@ class MentionFinder:
                     if self._task_context(trimmed) and len(trimmed) > 1:
                         yield trimmed, "Task", 0.55, "phrase"
                     continue
+                if len(trimmed) == 2 and head in _NAME_HEADS and (trimmed[0].pos_ == "PROPN" or is_name_like(trimmed[0].text)):
+                    trimmed = trimmed[:1]  # "the Xception model" names Xception
                 yield trimmed, label, 0.6, "phrase"
 
     # -- typing -------------------------------------------------------------------------------
@@ -560,6 +565,21 @@ class MentionFinder:
             new._.kg_source = source
             chosen.append(new)
         return sorted(chosen, key=lambda s: s.start)
+
+
+def _glue(span: Span) -> Span:
+    """Extend a name over hyphen-attached pieces that make it another name: "M-BERT", "Tree-LSTM",
+    "Transformer-XL" (not "BERT-based", whose lowercase tail describes rather than names)."""
+    doc = span.doc
+    start, end = span.start, span.end
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 1].whitespace_ == "" and doc[start - 2].whitespace_ == "" and doc[start - 2].text.isalnum():
+        start -= 2
+    while end + 1 < len(doc) and doc[end].text == "-" and doc[end - 1].whitespace_ == "" and doc[end].whitespace_ == "":
+        piece = doc[end + 1].text
+        if not piece[:1].isalnum() or piece.islower():
+            break
+        end += 2
+    return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label_)
 
 
 def _hyphen_words(span: Span) -> list[Span]:
