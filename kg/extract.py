@@ -234,6 +234,10 @@ _NOT_NAMES = {"AND", "OR", "OF", "IN", "AI", "ML", "API", "APIs", "UI", "CLI", "
               "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI", "KDD", "GitHub", "PyPI", "arXiv"}
 # adjectives that say how good or how big something is, never what it is
 _SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ed")
+# heads of phrases that name a task inside them: "a face detection application"
+_TASK_CONTAINERS = {"application", "system", "model", "network", "challenge", "benchmark", "dataset", "archive",
+                    "framework", "method", "approach", "pipeline", "tool", "competition", "module", "field", "area",
+                    "domain", "task", "problem", "algorithm", "technique", "architecture"}
 # generic heads after a name add nothing to it: "PARL framework" is PARL
 _NAME_HEADS = {"method", "approach", "model", "framework", "algorithm", "technique", "scheme", "system", "architecture"}
 # hyphen compounds that place or size a thing rather than name it: "upper-level", "first-order"
@@ -293,7 +297,10 @@ class MentionFinder:
         candidates.extend(self.noun_phrases(doc))
         candidates = [(_glue(c[0]) if c[3] in {"lexicon", "name", "acronym-use"} else c[0], *c[1:]) for c in candidates]
         chosen = self.resolve(doc, candidates)
-        doc.spans["kg_mentions"] = chosen + self.nested_tasks(chosen)
+        containers = [*chosen, *(c for c in doc.noun_chunks if len(c) >= 3 and c.root.lemma_.lower() in _TASK_CONTAINERS)]
+        nested = {(n.start, n.end): n for n in self.nested_tasks(containers)}
+        taken = {(m.start, m.end) for m in chosen}
+        doc.spans["kg_mentions"] = sorted([*chosen, *(n for k, n in nested.items() if k not in taken)], key=lambda m: m.start)
         return doc
 
     def nested_tasks(self, mentions: list[Span]) -> list[Span]:
@@ -302,7 +309,7 @@ class MentionFinder:
         nested = []
         task_heads = self.head_types["Task"]
         for span in mentions:
-            if span.label_ not in {"Method", "Dataset"} or len(span) < 3:
+            if span.label_ in {"Task", "Metric"} or len(span) < 3:
                 continue
             for j in range(span.end - 2, span.start, -1):
                 tok = span.doc[j]
