@@ -317,7 +317,9 @@ class MentionFinder:
                     start = span.start
                     while start < j and (span.doc[start].lower_ in self.evaluative or span.doc[start].ent_type_ in {"GPE", "NORP"}):
                         start += 1
-                    if j - start >= 1:
+                    trimmed = self.trim(span.doc[start : j + 1])
+                    if trimmed is not None and len(trimmed) >= 2 and trimmed[0].pos_ in {"NOUN", "PROPN", "ADJ"}:
+                        start = trimmed.start
                         inner = Span(span.doc, start, j + 1, label="Task")
                         inner._.kg_confidence = 0.5
                         inner._.kg_source = "nested"
@@ -383,7 +385,7 @@ class MentionFinder:
                         yield modifiers, "Dataset" if named else "Task", 0.6, "phrase"
                     continue
                 if label is None:
-                    if self._task_context(trimmed) and len(trimmed) > 1:
+                    if self._task_context(trimmed) and len(trimmed) > 1 and trimmed[-1].pos_ in {"NOUN", "PROPN"}:
                         yield trimmed, "Task", 0.55, "phrase"
                     continue
                 if len(trimmed) == 2 and head in _NAME_HEADS and (trimmed[0].pos_ == "PROPN" or is_name_like(trimmed[0].text)):
@@ -465,8 +467,15 @@ class MentionFinder:
             return None
         if canonical_key(span.text) in self.generic_phrases:
             return None
-        if strict and (lemma in self.weak_heads or text_lower in self.weak_heads) and not self._specific_modifiers(span):
-            return None
+        if strict and (lemma in self.weak_heads or text_lower in self.weak_heads):
+            if not self._specific_modifiers(span):
+                return None
+            modifiers = [w for w in _hyphen_words(span[:-1]) if w.text.lower() not in self.evaluative]
+            if (
+                len(modifiers) == 1 and lemma not in self.head_types["Task"] and lemma not in self.head_types["Metric"]
+                and not any(t.pos_ == "PROPN" or is_name_like(t.text) or t.text[:1].isupper() for t in modifiers[0])
+            ):
+                return None  # "exploration policy", "critic model": a description, not a name
         if lemma in self.head_types["Dataset"] or text_lower in self.head_types["Dataset"] or _DATASET_NAME.search(head.text):
             named = any(is_name_like(t.text) or t.pos_ == "PROPN" or t.is_title for t in span[:-1])
             return "Dataset" if named or _DATASET_NAME.search(span[0].text) else None
