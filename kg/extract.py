@@ -473,6 +473,7 @@ class MentionFinder:
             modifiers = [w for w in _hyphen_words(span[:-1]) if w.text.lower() not in self.evaluative]
             if (
                 len(modifiers) == 1 and lemma not in self.head_types["Task"] and lemma not in self.head_types["Metric"]
+                and len(modifiers[0]) == 1
                 and not any(t.pos_ == "PROPN" or is_name_like(t.text) or t.text[:1].isupper() for t in modifiers[0])
             ):
                 return None  # "exploration policy", "critic model": a description, not a name
@@ -957,6 +958,7 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
             span._.kg_source in {"name", "acronym-short", "acronym-long"}
             and span.label_ in {"Method", "Dataset"}
             and not _is_modifier(span)
+            and not _behind_preposition(span)
         ):
             keys.add(canonical_key(span.text))
     mentions = list(abstract_doc.spans.get("kg_mentions", []))
@@ -1006,9 +1008,22 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
 
 
 def _is_modifier(span: Span) -> bool:
-    """Whether the span only modifies a following noun ("RL" in "a novel RL framework")."""
+    """Whether the span only modifies a following noun ("RL" in "a novel RL framework"); not when
+    that noun is a generic head ("the SSO algorithm" introduces SSO)."""
     root = span.root
-    return root.dep_ in {"compound", "amod", "nmod"} and root.head.i >= span.end
+    if root.dep_ in {"compound", "amod", "nmod"} and root.head.i >= span.end:
+        return root.head.lemma_.lower() not in _NAME_HEADS
+    return False
+
+
+def _behind_preposition(span: Span) -> bool:
+    """Whether the span is what something is *for* or *in* ("... Credit Assignment in RL")."""
+    tok = span.root
+    hops = 0
+    while tok.dep_ == "conj" and hops < 4:
+        tok = tok.head
+        hops += 1
+    return tok.dep_ == "pobj" and tok.head.lower_ in _LEAVING_PREPS
 
 
 def _subject_is_us(verb) -> bool:
