@@ -378,9 +378,14 @@ class MentionFinder:
                     continue
                 label = self.type_phrase(trimmed)
                 head = trimmed[-1].lemma_.lower()
+                if label in {None, "Task", "Method"} and self._metric_context(trimmed):
+                    yield trimmed, "Metric", 0.55, "phrase"
+                    continue
                 if label is None and head in {"task", "problem"} and len(trimmed) > 1:
                     modifiers = self.trim(trimmed[:-1])
-                    if modifiers is not None:
+                    if modifiers is not None and any(
+                        t.pos_ in {"NOUN", "PROPN"} or is_name_like(t.text) for t in modifiers
+                    ) and not modifiers.text.lower().endswith(_POSITIONAL):
                         named = all(t.pos_ == "PROPN" or is_name_like(t.text) or t.is_title for t in modifiers)
                         yield modifiers, "Dataset" if named else "Task", 0.6, "phrase"
                     continue
@@ -474,7 +479,7 @@ class MentionFinder:
             if (
                 len(modifiers) == 1 and lemma not in self.head_types["Task"] and lemma not in self.head_types["Metric"]
                 and len(modifiers[0]) == 1
-                and not any(t.pos_ == "PROPN" or is_name_like(t.text) or t.text[:1].isupper() for t in modifiers[0])
+                and not any(t.pos_ == "PROPN" or is_name_like(t.text) for t in modifiers[0])
             ):
                 return None  # "exploration policy", "critic model": a description, not a name
         if lemma in self.head_types["Dataset"] or text_lower in self.head_types["Dataset"] or _DATASET_NAME.search(head.text):
@@ -503,6 +508,20 @@ class MentionFinder:
         if self._task_context(span):
             return "Task"
         return "Dataset" if self._dataset_context(span) else "Method"
+
+    def _metric_context(self, span: Span) -> bool:
+        """"in terms of X", "X improves by 4%", "improves X by 21%", "X of 85.1" make X a measure."""
+        doc = span.doc
+        root = span.root
+        if span.start >= 2 and doc[span.start - 2].lower_ == "terms" and doc[span.start - 1].lower_ == "of":
+            return True
+        if span.start >= 1 and doc[span.start - 1].lower_ in {"in", "on"} and root.head.lemma_.lower() in {"gain", "improvement", "drop", "increase", "reduction"}:
+            return True
+        head = root.head
+        if root.dep_ in {"dobj", "nsubj"} and head.lemma_.lower() in {"improve", "boost", "increase", "reduce", "decrease", "raise", "lower", "cut"}:
+            by = [c for c in head.children if c.lower_ == "by"]
+            return any(any(t.like_num or t.text == "%" for t in c.subtree) for c in by)
+        return False
 
     def _task_context(self, span: Span) -> bool:
         """"the task of X", "tasks such as X, Y", "three tasks: X, Y and Z"."""
@@ -574,6 +593,8 @@ class MentionFinder:
         chosen: list[Span] = []
         for span, label, confidence, source in ordered:
             if label is None or any(taken[span.start : span.end]):
+                continue
+            if source != "lexicon" and canonical_key(span.text) in self.generic_phrases:
                 continue
             for i in range(span.start, span.end):
                 taken[i] = True
