@@ -239,7 +239,8 @@ _TASK_CONTAINERS = {"application", "system", "model", "network", "challenge", "b
                     "framework", "method", "approach", "pipeline", "tool", "competition", "module", "field", "area",
                     "domain", "task", "problem", "algorithm", "technique", "architecture"}
 # generic heads after a name add nothing to it: "PARL framework" is PARL
-_NAME_HEADS = {"method", "approach", "model", "framework", "algorithm", "technique", "scheme", "system", "architecture"}
+_NAME_HEADS = {"method", "approach", "model", "framework", "algorithm", "technique", "scheme", "system", "architecture",
+               "dataset", "benchmark", "environment", "data"}
 # hyphen compounds that place or size a thing rather than name it: "upper-level", "first-order"
 _POSITIONAL = ("-level", "-order", "-scale", "-grained", "-wise", "-stage", "-step", "-time")
 _EVAL_WORDS = {"experiment", "result", "evaluation", "evaluate", "benchmark", "test", "outperform", "achieve",
@@ -891,11 +892,16 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
     proposed_keys = _proposed_keys(title_doc, abstract_doc)
     aliases = _acronym_pairs(docs)
     mentions: list[Mention] = []
+    abstract_words = f" {normalize_title(paper.abstract)} "
     for field_name, doc in docs.items():
         for span in doc.spans.get("kg_mentions", []):
             key = canonical_key(span.text)
             if not key:
                 continue
+            if field_name == "title" and span._.kg_source in {"phrase", "nested"} and (
+                f" {normalize_title(span.text)} " not in abstract_words
+            ):
+                continue  # Title Case misleads the tagger: a title-only phrase is too unsure to keep
             long_form = aliases.get(span.text)
             short_form = next((s for s, lf in aliases.items() if canonical_key(lf) == key), None)
             role = "proposed" if (
@@ -996,7 +1002,15 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
             if before & {"our", "novel", "proposed"} and not lexicon:
                 keys.add(canonical_key(span.text))
             elif span.label_ == "Task":
-                continue  # a task a paper sets up is still a task (used); only "our/novel" retypes it
+                # a task a paper sets up is still a task (used), but a task-named technique the proposed
+                # method "leverages" is part of the proposal
+                if span.root.head.lemma_.lower() in _USING_VERBS and any(
+                    _in_object_of(span, verb, clauses=True) for verb in proposal_tokens
+                ) and not lexicon:
+                    keys.add(canonical_key(span.text))
+                continue
+            elif _listed_after_novel(span):
+                keys.add(canonical_key(span.text))
             elif any(_in_object_of(span, verb) for verb in proposal_tokens) and not (lexicon and span.label_ != "Dataset"):
                 keys.add(canonical_key(span.text))
             elif any(0 < span.start - t.i <= 3 for t in named):
@@ -1066,7 +1080,21 @@ _LEAVING_PREPS = {"for", "to", "in", "on", "with", "from", "by", "over", "agains
                   "into", "through", "at", "beyond", "without", "between", "among", "like", "as"}
 
 
-def _in_object_of(span: Span, verb) -> bool:
+_USING_VERBS = {"leverage", "employ", "combine", "incorporate", "feature", "integrate", "adopt", "exploit", "utilize"}
+
+
+def _listed_after_novel(span: Span) -> bool:
+    """Items of a list announced as new: "two novel techniques ...: X and Y"."""
+    doc = span.doc
+    sent = span.sent
+    colon = next((t.i for t in doc[sent.start : span.start] if t.text == ":"), None)
+    if colon is None:
+        return False
+    before = doc[max(sent.start, colon - 12) : colon]
+    return span.label_ == "Method" and any(t.lower_ in {"novel", "new"} for t in before)
+
+
+def _in_object_of(span: Span, verb, clauses: bool = False) -> bool:
     """Whether ``span`` is what ``verb`` introduces: to its right, in its subtree, not behind a
     preposition that leaves the object ("a method *for* X", "*on* X")."""
     if span.start <= verb.i or span.start - verb.i > 25:
@@ -1075,7 +1103,7 @@ def _in_object_of(span: Span, verb) -> bool:
     while tok.head.i != tok.i:
         if tok.dep_ == "pobj" and tok.head.lower_ in _LEAVING_PREPS:
             return False
-        if tok.dep_ in {"relcl", "acl", "advcl"} and tok.head.i != verb.i:
+        if tok.dep_ in {"relcl", "acl", "advcl"} and tok.head.i != verb.i and not clauses:
             return False
         tok = tok.head
         if tok.i == verb.i:
