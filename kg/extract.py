@@ -315,9 +315,10 @@ class MentionFinder:
             for j in range(span.end - 2, span.start, -1):
                 tok = span.doc[j]
                 if tok.lemma_.lower() in task_heads and tok.pos_ in {"NOUN", "PROPN"} and tok.lemma_.lower() not in self.weak_heads:
-                    start = span.start
-                    while start < j and (span.doc[start].lower_ in self.evaluative or span.doc[start].ent_type_ in {"GPE", "NORP"}):
-                        start += 1
+                    # the task is the head with its noun compounds: "German [Traffic Sign Recognition] Benchmark"
+                    start = j
+                    while start - 1 >= span.start and _compound_word(span.doc[start - 1], self.evaluative):
+                        start -= 1
                     trimmed = self.trim(span.doc[start : j + 1])
                     if trimmed is not None and len(trimmed) >= 2 and trimmed[0].pos_ in {"NOUN", "PROPN", "ADJ"}:
                         start = trimmed.start
@@ -467,6 +468,9 @@ class MentionFinder:
         ``strict``: the modifiers of a weak head ("model", "policy", "estimation") must be specific.
         """
         head = span[-1]
+        if any(t.pos_ == "ADP" for t in span[1:-1]) and span.root.i < span.end - 1:
+            head = span.root  # "Question Answering over Knowledge Graphs" is a kind of answering
+            span = span.doc[span.start : head.i + 1]
         lemma = head.lemma_.lower()
         text_lower = head.lower_
         if len(span) == 1 and (not is_name_like(head.text) or head.text in _NOT_NAMES):
@@ -604,6 +608,15 @@ class MentionFinder:
             new._.kg_source = source
             chosen.append(new)
         return sorted(chosen, key=lambda s: s.start)
+
+
+def _compound_word(tok, evaluative: set[str]) -> bool:
+    """A plain noun that can stand inside a task name (not a name, a place or a praise word)."""
+    return (
+        tok.pos_ in {"NOUN", "PROPN"} and tok.is_alpha and not is_name_like(tok.text)
+        and tok.lower_ not in evaluative and tok.ent_type_ not in {"GPE", "NORP", "ORG", "DATE"}
+        and tok.whitespace_ != ""
+    )
 
 
 def _glue(span: Span) -> Span:
