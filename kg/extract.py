@@ -234,6 +234,9 @@ _NOT_NAMES = {"AND", "OR", "OF", "IN", "AI", "ML", "API", "APIs", "UI", "CLI", "
               "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI", "KDD", "GitHub", "PyPI", "arXiv"}
 # adjectives that say how good or how big something is, never what it is
 _SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ed")
+# "constructed from X", "collected from X": X is a data source
+_SOURCING_VERBS = {"collect", "construct", "crawl", "extract", "derive", "build", "gather", "scrape", "source", "mine",
+                   "sample", "curate", "draw", "obtain", "create", "harvest"}
 # heads of phrases that name a task inside them: "a face detection application"
 _TASK_CONTAINERS = {"application", "system", "model", "network", "challenge", "benchmark", "dataset", "archive",
                     "framework", "method", "approach", "pipeline", "tool", "competition", "module", "field", "area",
@@ -388,12 +391,15 @@ class MentionFinder:
                     if modifiers is not None and any(
                         t.pos_ in {"NOUN", "PROPN"} or is_name_like(t.text) for t in modifiers
                     ) and not modifiers.text.lower().endswith(_POSITIONAL):
-                        named = all(t.pos_ == "PROPN" or is_name_like(t.text) or t.is_title for t in modifiers)
+                        first = modifiers[0]
+                        named = (first.pos_ == "PROPN" or is_name_like(first.text) or first.is_title) and not first.is_sent_start
                         yield modifiers, "Dataset" if named else "Task", 0.6, "phrase"
                     continue
                 if label is None:
                     if self._task_context(trimmed) and len(trimmed) > 1 and trimmed[-1].pos_ in {"NOUN", "PROPN"}:
                         yield trimmed, "Task", 0.55, "phrase"
+                    elif all(t.pos_ == "PROPN" for t in trimmed) and not trimmed[0].is_sent_start and self._dataset_context(trimmed):
+                        yield trimmed, "Dataset", 0.55, "phrase"  # "constructed from the English Wikipedia"
                     continue
                 if len(trimmed) == 2 and head in _NAME_HEADS and (trimmed[0].pos_ == "PROPN" or is_name_like(trimmed[0].text)):
                     trimmed = trimmed[:1]  # "the Xception model" names Xception
@@ -563,6 +569,8 @@ class MentionFinder:
             t.lower_ in {"as", "e.g.", "e.g", "including", "like", ":", "("} for t in window
         ):
             return True
+        if root.dep_ == "pobj" and root.head.lower_ == "from" and root.head.head.lemma_.lower() in _SOURCING_VERBS:
+            return True
         if root.dep_ == "pobj" and root.head.lower_ in {"on", "across"}:
             governor = root.head.head
             if governor.lemma_.lower() in {"base", "build", "rely", "focus", "depend"}:
@@ -631,6 +639,9 @@ def _glue(span: Span) -> Span:
         if not piece[:1].isalnum() or piece.islower():
             break
         end += 2
+    # a version number after a capitalised name: "Qwen 3", "Llama 2", "Qwen 2.5"
+    if end < len(doc) and doc[end - 1].text[:1].isupper() and re.fullmatch(r"\d{1,2}(?:\.\d)?", doc[end].text):
+        end += 1
     return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label_)
 
 
