@@ -3,10 +3,18 @@
 The only module in kg that imports spaCy. ``build_nlp`` loads the trained English pipeline and
 adds our components, each writing to a span group of the Doc:
 
-``kg_acronyms``  (factory ``kg_acronyms``)   acronym definitions, long and short forms
 ``kg_lexicon``   (a spaCy ``span_ruler``)    known names from ``kg/patterns/*.txt`` and user patterns
-``kg_mentions``  (factory ``kg_mentions``)   typed candidate mentions with confidence
-``kg_claims``    (factory ``kg_claims``)     result-claim sentences
+``kg_acronyms``  (factory ``kg_acronyms``)   acronym definitions, long and short forms (``kg.acronyms``)
+``kg_mentions``  (factory ``kg_mentions``)   typed mentions with confidence
+``kg_claims``    (factory ``kg_claims``)     result-claim sentences, labelled with their kind
+
+Mentions come from general rules rather than memorised names: coined-name shapes (``F2SA``,
+``Meta-Explore``), noun chunks split at coordinations and typed by their head noun
+(``kg/patterns/heads.json``) once determiners and praise words are trimmed, and context cues
+("on X" after an evaluation word, "benchmarks such as X", "the task of X", "in terms of X",
+"constructed from X"). A weak head ("policy", "model") needs a modifier that names a kind of
+thing, so "exploration policy" and "our proposed framework" are not entities while
+"spatial-frequency interaction network" is.
 
 ``extract(papers, nlp)`` turns Docs into :class:`kg.model.Extraction` records; roles (proposed vs
 used) and claim fields are decided per paper, since they need the title and the abstract together.
@@ -16,8 +24,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
