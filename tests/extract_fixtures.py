@@ -10,7 +10,6 @@ from functools import lru_cache
 from importlib.resources import files
 
 from kg.model import Paper
-from kg.textnorm import normalize_title, short_hash, slugify
 
 
 @lru_cache(maxsize=1)
@@ -20,18 +19,12 @@ def nlp():
     return build_nlp()
 
 
-def paper_id(title: str) -> str:
-    return f"{slugify(title)}-{short_hash(normalize_title(title))}"
-
-
 @lru_cache(maxsize=1)
 def corpus() -> tuple[Paper, ...]:
-    """The bundled trending-papers corpus: two header lines, then title / abstract line pairs."""
-    lines = files("kg").joinpath("data", "trending-papers.txt").read_text("utf-8").splitlines()[2:]
-    lines[0] = lines[0].removeprefix("Subscribe")
-    return tuple(
-        Paper(id=paper_id(t.strip()), title=t.strip(), abstract=a.strip()) for t, a in zip(lines[0::2], lines[1::2])
-    )
+    """The bundled trending-papers corpus, read by kg.ingest (ids are ``paper_id(title)``)."""
+    from kg.ingest import read
+
+    return tuple(read(files("kg") / "data" / "trending-papers.txt"))
 
 
 def paper_titled(prefix: str) -> Paper:

@@ -182,3 +182,17 @@ def test_end_to_end_on_dev_gold_papers(tmp_path):
     assert report.claims.recall >= 0.6 and report.claims.precision >= 0.5
     assert report.proposed.tp >= 3
     assert report.code.recall == 1.0
+
+
+def test_evaluate_files_extracts_an_input_file_first(tmp_path):
+    gold = read_jsonl(DEV_GOLD)[:3]
+    by_id = {p.id: p for p in fx.corpus()}
+    (tmp_path / "gold.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold), "utf-8")
+    (tmp_path / "input.jsonl").write_text(
+        "".join(json.dumps({"id": g["id"], "title": by_id[g["id"]].title, "abstract": by_id[g["id"]].abstract}) + "\n"
+                for g in gold),
+        "utf-8",
+    )
+    report = evaluate_files(tmp_path / "gold.jsonl", input_path=tmp_path / "input.jsonl", nlp=fx.nlp())
+    assert report.papers == 3 and report.missing_predictions == 0
+    assert report.entities["micro"]["partial"].tp > 0
