@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg import extract as kx
 from kg.evaluate import format_report, read_jsonl, score
-from kg.model import Paper
+from kg.model import Extraction, Paper
 from kg.textnorm import normalize_title, short_hash, slugify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         print(format_report(report, "== dev gold (40 papers of the bundled corpus)"))
         if args.errors:
             print_errors(report, "dev gold")
+        print("\n== dev gold by --min-confidence (micro, exact / partial F1; claims P/R)")
+        records = [Extraction.from_json(r) for r in preds]
+        for threshold in (0.0, 0.6, 0.65, 0.7, 0.8):
+            r = score(gold, [kx.filter_confidence(x, threshold).to_json() for x in records])
+            e, p = r.entities["micro"]["exact"], r.entities["micro"]["partial"]
+            print(f"  >= {threshold:.2f}: entities P {e.precision:.2f} R {e.recall:.2f} F1 {e.f1:.2f} / partial F1 {p.f1:.2f}; "
+                  f"claims P {r.claims.precision:.2f} R {r.claims.recall:.2f}")
 
     if args.only in (None, "pwc") and (PWC / "gold.jsonl").exists():
         gold = read_jsonl(PWC / "gold.jsonl")

@@ -673,7 +673,7 @@ def _split_coordination(chunk: Span) -> list[Span]:
     pieces = []
     start = chunk.start
     for tok in chunk:
-        if tok.dep_ == "cc" or tok.text in {",", ";"} or tok.lower_ in {"and", "or", "&", "vs", "vs."}:
+        if tok.dep_ == "cc" or tok.text in {",", ";", ":"} or tok.lower_ in {"and", "or", "&", "vs", "vs."}:
             if tok.i > start:
                 pieces.append(chunk.doc[start : tok.i])
             start = tok.i + 1
@@ -962,10 +962,22 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                     long_form=long_form,
                 )
             )
-    mentions = _agree_on_types(mentions)
+    mentions = _agree_on_types(_repetition_confidence(mentions))
     main_method = _main_method(mentions, title_doc)
     claims = [_claim(span, mentions, main_method) for span in abstract_doc.spans.get("kg_claims", [])]
     return Extraction(paper, tuple(mentions), tuple(claims), tuple(find_code_urls(paper.abstract)))
+
+
+def _repetition_confidence(mentions: list[Mention]) -> list[Mention]:
+    """A name a paper repeats (or has in its title and abstract) is surer: +0.05 a repetition, up to +0.15."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        counts[m.canonical] = counts.get(m.canonical, 0) + 1
+    return [
+        replace(m, confidence=round(min(1.0, m.confidence + 0.05 * min(3, counts[m.canonical] - 1)), 2))
+        if counts[m.canonical] > 1 else m
+        for m in mentions
+    ]
 
 
 def _agree_on_types(mentions: list[Mention]) -> list[Mention]:
