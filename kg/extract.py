@@ -408,6 +408,8 @@ class MentionFinder:
                         yield trimmed, "Task", 0.55, "phrase"
                     elif all(t.pos_ == "PROPN" for t in trimmed) and not trimmed[0].is_sent_start and self._dataset_context(trimmed):
                         yield trimmed, "Dataset", 0.55, "phrase"  # "constructed from the English Wikipedia"
+                    elif _title_case_name(trimmed) and trimmed.root.head.lemma_.lower() in {"use", "via", "employ", "apply", "adopt", "with"}:
+                        yield trimmed, "Method", 0.5, "phrase"  # "trained using Experience Replay"
                     continue
                 if len(trimmed) == 2 and head in _NAME_HEADS and (trimmed[0].pos_ == "PROPN" or is_name_like(trimmed[0].text)):
                     trimmed = trimmed[:1]  # "the Xception model" names Xception
@@ -624,6 +626,14 @@ class MentionFinder:
             new._.kg_source = source
             chosen.append(new)
         return sorted(chosen, key=lambda s: s.start)
+
+
+def _title_case_name(span: Span) -> bool:
+    """A multiword Title Case phrase inside a sentence ("Experience Replay"): a name, not prose."""
+    return (
+        len(span) >= 2 and not span[0].is_sent_start and all(t.is_title or t.text == "-" for t in span)
+        and not span.doc[max(0, span.start - 1)].is_title
+    )
 
 
 def _compound_word(tok, evaluative: set[str]) -> bool:
