@@ -972,10 +972,42 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                     long_form=long_form,
                 )
             )
+    mentions = _title_contribution(title_doc, mentions)
     mentions = _agree_on_types(_repetition_confidence(mentions))
     main_method = _main_method(mentions, title_doc)
     claims = [_claim(span, mentions, main_method) for span in abstract_doc.spans.get("kg_claims", [])]
     return Extraction(paper, tuple(mentions), tuple(claims), tuple(find_code_urls(paper.abstract)))
+
+
+def _title_contribution(title_doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A title "X for Y" (no colon) names its contribution X: "Discourse-Based Objectives for Fast
+    Unsupervised Sentence Representation Learning". X is added as a proposed method unless its head
+    makes it a task ("Bilevel Optimization under ...")."""
+    title = title_doc.text
+    if ":" in title or not title_doc.has_annotation("DEP"):
+        return mentions
+    cut = next((t.i for t in title_doc if t.lower_ in {"for", "via", "with"} and t.i > 0), None)
+    if cut is None:
+        return mentions
+    heads = _heads()
+    first = title_doc[0].lower_
+    if first.endswith("ing") and first != "learning":
+        return mentions  # "Improving X with Y" names a goal, not a contribution
+    start = 1 if first in {"learning", "towards", "toward", "on", "beyond"} else 0
+    if title_doc[start].lower_ in heads["evaluative"] or title_doc[start].lower_ in heads["modifiers_dropped"]:
+        return mentions  # "Optimal Representations for ...", "Fast Rates for ...": a property, not a name
+    phrase = title_doc[start:cut]
+    if not 2 <= len(phrase) <= 5 or not all(t.pos_ in {"NOUN", "PROPN", "ADJ", "PUNCT", "VERB"} for t in phrase):
+        return mentions
+    head = phrase[-1].lemma_.lower()
+    if head in heads["Task"] or head in heads["Dataset"] or head in heads["Metric"] or phrase[-1].lower_ in heads["generic"]:
+        return mentions
+    key = canonical_key(phrase.text)
+    out = [replace(m, role="proposed", type="Method") if m.field == "title" and m.canonical == key else m for m in mentions]
+    if not any(m.field == "title" and m.canonical == key for m in mentions):
+        out.insert(0, Mention(text=phrase.text, type="Method", start=phrase.start_char, end=phrase.end_char, field="title",
+                              sentence=title, role="proposed", confidence=0.55, canonical=key))
+    return out
 
 
 def _repetition_confidence(mentions: list[Mention]) -> list[Mention]:

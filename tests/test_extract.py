@@ -173,3 +173,10 @@ def test_bad_user_patterns_say_where(tmp_path):
     path.write_text('{"label": "Thing", "pattern": "x"}\n', "utf-8")
     with pytest.raises(ExtractionError, match="bad.jsonl:1"):
         build_nlp(patterns=[path])
+
+
+def test_title_x_for_y_names_the_contribution():
+    x = fx.extraction("Polychromic Objectives for Reinforcement Learning")
+    assert {m.role for m in mentions_of(x, "Polychromic Objectives")} == {"proposed"}
+    goal_title = fx.extraction("Enhancing Infrared Small Target Detection")
+    assert not mentions_of(goal_title, "Infrared Small Target Detection Robustness")
