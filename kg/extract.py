@@ -369,9 +369,12 @@ class MentionFinder:
     def hyphen_names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
         """Capitalised hyphen compounds inside a sentence: "Meta-Explore", "Open-Reasoner" (not in
         a Title Case run, where every word is capitalised)."""
-        for i in range(1, len(doc) - 2):
-            a, dash, b = doc[i], doc[i + 1], doc[i + 2]
-            if not (dash.text == "-" and a.whitespace_ == "" and dash.whitespace_ == ""):
+        for dash in doc:
+            i = dash.i - 1
+            if dash.text != "-" or i < 1 or dash.i + 1 >= len(doc):
+                continue
+            a, b = doc[i], doc[dash.i + 1]
+            if not (a.whitespace_ == "" and dash.whitespace_ == ""):
                 continue
             if not (a.text[:1].isupper() and b.text[:1].isupper() and a.is_alpha and b.is_alpha):
                 continue
@@ -935,6 +938,8 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
     aliases = _acronym_pairs(docs)
     mentions: list[Mention] = []
     abstract_words = f" {normalize_title(paper.abstract)} "
+    sentences = {name: {t.i: sent.text for sent in doc.sents for t in (sent[0],)} for name, doc in docs.items()}
+    sentence_of = {name: _sentence_index(doc) for name, doc in docs.items()}
     for field_name, doc in docs.items():
         for span in doc.spans.get("kg_mentions", []):
             key = canonical_key(span.text)
@@ -964,7 +969,7 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                     start=span.start_char,
                     end=span.end_char,
                     field=field_name,
-                    sentence=span.sent.text,
+                    sentence=sentences[field_name][sentence_of[field_name][span.start]],
                     role=role,
                     confidence=confidence,
                     canonical=key,
@@ -977,6 +982,17 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
     main_method = _main_method(mentions, title_doc)
     claims = [_claim(span, mentions, main_method) for span in abstract_doc.spans.get("kg_claims", [])]
     return Extraction(paper, tuple(mentions), tuple(claims), tuple(find_code_urls(paper.abstract)))
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    """For each token, the index of the first token of its sentence (one pass, no Span.sent per mention)."""
+    starts = []
+    current = 0
+    for tok in doc:
+        if tok.is_sent_start:
+            current = tok.i
+        starts.append(current)
+    return starts
 
 
 def _title_contribution(title_doc: Doc, mentions: list[Mention]) -> list[Mention]:
