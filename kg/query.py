@@ -182,7 +182,7 @@ def _refuse_update(text: str) -> None:
         return
     operations = [_UPDATE_NAMES.get(op.name, op.name) for op in parsed.get("request", [])]
     what = ", ".join(dict.fromkeys(operations)) or "empty update"
-    network = " (LOAD would fetch from the network)" if "LOAD" in operations else ""
+    network = "; LOAD would also fetch from the network" if "LOAD" in operations else ""
     raise UpdateRefused(
         f"this is a SPARQL update ({what}){network}; kg graphs are read-only: "
         "ask with SELECT, ASK, CONSTRUCT or DESCRIBE"
