@@ -210,6 +210,55 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("analyze")
+def cmd_analyze(args: argparse.Namespace) -> int:
+    import json
+
+    from rich.table import Table
+    from rich.text import Text
+
+    from . import analyze
+    from .query import open_graph
+
+    projection = analyze.project(open_graph(args.graph), claims=False)
+    report = analyze.summarize(projection, top=args.top)
+    if args.paper:
+        report["related"] = {
+            "paper": projection.nodes[analyze.find_node(projection, args.paper, ("Paper",))]["label"],
+            "papers": analyze.related_papers(projection, args.paper, top=args.top),
+        }
+    if args.path:
+        chain = analyze.connection(projection, *args.path)
+        report["path"] = [
+            {"label": projection.nodes[n]["label"], "kind": projection.nodes[n]["kind"], "iri": n} for n in chain
+        ]
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    console = _console()
+    counts = ", ".join(f"{n} {kind}" for kind, n in report["nodes"].items())
+    co = report["cooccurrence"]
+    console.print(Text(f"{counts}; co-occurrence: {co['nodes']} entities, {co['edges']} links, {co['isolated']} isolated"))
+    for kind, rows in report["central"].items():
+        table = Table("label", "linked entities", "weighted degree", "betweenness", "papers", title=f"most central: {kind}")
+        for row in rows:
+            table.add_row(Text(row["label"]), str(row["degree"]), str(row["weighted_degree"]), f"{row['betweenness']:.4f}", str(row["papers"]))
+        console.print(table)
+    table = Table("community (top entities)", "size", "methods/tasks/datasets/metrics", title="communities (Louvain, seed 0)")
+    for row in report["communities"]:
+        k = row["kinds"]
+        table.add_row(Text(row["name"]), str(row["size"]), f"{k['Method']}/{k['Task']}/{k['Dataset']}/{k['Metric']}")
+    console.print(table)
+    if "related" in report:
+        table = Table("paper", "shared", "via", title=Text(f"related to: {report['related']['paper']}"))
+        for row in report["related"]["papers"]:
+            table.add_row(Text(row["title"]), str(row["shared"]), Text(", ".join(row["via"])))
+        console.print(table)
+    if "path" in report:
+        console.print(Text("path: " + " -> ".join(f"{s['label']} ({s['kind']})" for s in report["path"])))
+    return 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Parser
 
@@ -305,6 +354,17 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rows", type=int, default=10_000, help="most rows (or triples) one answer may have (default 10000)")
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
     p.add_argument("--quiet", action="store_true", help="do not log requests")
+
+    p = add(
+        "analyze",
+        "graph analytics: central methods/tasks/datasets, communities, related papers, connections",
+        "kg analyze outputs/graph.ttl --paper 'A Fully First-Order Method' --path F2SA MNIST",
+    )
+    p.add_argument("graph", help="graph file written by kg build (or its output folder)")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
+    p.add_argument("--top", type=int, default=10, help="rows per list (default 10)")
+    p.add_argument("--paper", metavar="TITLE_OR_ID", help="also list the papers related to this one through shared entities")
+    p.add_argument("--path", nargs=2, metavar=("A", "B"), help="also show the shortest chain of papers and entities from A to B (label or alias)")
     return parser
 
 

@@ -134,6 +134,8 @@ def _worker_main(conn, graph: Graph, max_rows: int) -> None:
     from .query import parse_param, prepare, run, write
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which kills us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     sys.addaudithook(_no_network)
     while True:
@@ -152,6 +154,18 @@ def _worker_main(conn, graph: Graph, max_rows: int) -> None:
         except Exception as err:  # keep the worker alive whatever rdflib raises
             reply = ("error", QueryError.__name__, f"the query failed: {type(err).__name__}: {err}")
         conn.send(reply)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when the server dies, however it dies (best effort)."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool still kills workers on a clean stop
+        pass
 
 
 class _Worker:
@@ -398,8 +412,16 @@ def make_server(
 
 def serve(graph: Graph, *, on_ready=None, **options) -> None:
     """Serve ``graph`` until interrupted; ``on_ready(url)`` is called once it listens."""
+    import signal
+
     server, pool = make_server(graph, **options)
     host, port = server.server_address[:2]
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)  # `kill PID` stops the workers too
     try:
         if on_ready:
             on_ready(f"http://{host}:{port}/")
