@@ -221,17 +221,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .query import open_graph
 
     projection = analyze.project(open_graph(args.graph), claims=False)
-    report = analyze.summarize(projection, top=args.top)
+    extra = {}  # the asked-for parts first: a misspelt name fails before the long computations
     if args.paper:
-        report["related"] = {
+        extra["related"] = {
             "paper": projection.nodes[analyze.find_node(projection, args.paper, ("Paper",))]["label"],
             "papers": analyze.related_papers(projection, args.paper, top=args.top),
         }
     if args.path:
         chain = analyze.connection(projection, *args.path)
-        report["path"] = [
+        extra["path"] = [
             {"label": projection.nodes[n]["label"], "kind": projection.nodes[n]["kind"], "iri": n} for n in chain
         ]
+    report = {**analyze.summarize(projection, top=args.top), **extra}
     if args.format == "json":
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
         return 0

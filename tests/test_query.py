@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib import namespace as ns  # one module name: pytest's doctest finder probes globals
 
 from kg.cli import main
 from kg.errors import QueryError
@@ -71,8 +71,8 @@ def test_methods_for_task_by_label_any_case_and_by_alias(graph):
     assert {r["taskLabel"] for r in rows} == {"bilevel optimization"}
     assert [r["papers"] for r in rows] == sorted((r["papers"] for r in rows), reverse=True)
     # the same task found through any of its aliases gives the same rows
-    task = next(graph.subjects(SKOS.prefLabel, Literal("bilevel optimization")))
-    aliases = sorted(str(a) for a in graph.objects(task, SKOS.altLabel))
+    task = next(graph.subjects(ns.SKOS.prefLabel, Literal("bilevel optimization")))
+    aliases = sorted(str(a) for a in graph.objects(task, ns.SKOS.altLabel))
     assert aliases, "the linker records aliases for bilevel optimization"
     by_alias = run_named(graph, "methods-for-task", {"task": aliases[0].upper()})
     assert by_alias.rows == answer.rows
@@ -118,7 +118,7 @@ def test_leaderboard_dataset_filter_keeps_only_that_dataset(graph):
 def test_outperforms_matches_the_derived_links(graph):
     rows = run_named(graph, "outperforms").records()
     derived = {
-        (str(graph.value(a, SKOS.prefLabel)), str(graph.value(b, SKOS.prefLabel)))
+        (str(graph.value(a, ns.SKOS.prefLabel)), str(graph.value(b, ns.SKOS.prefLabel)))
         for a, b in graph.subject_objects(KG.outperforms)
     }
     assert derived and {(r["better"], r["baseline"]) for r in rows} == derived
@@ -133,7 +133,7 @@ def test_top_datasets_and_metrics_count_papers(graph):
     assert [r["papers"] for r in rows] == sorted((r["papers"] for r in rows), reverse=True)
     # recount the top dataset's papers straight from the triples
     top = next(r for r in rows if r["kind"] == "Dataset")
-    dataset = next(d for d in graph.subjects(SKOS.prefLabel, Literal(top["label"])) if (d, RDF.type, KG.Dataset) in graph)
+    dataset = next(d for d in graph.subjects(ns.SKOS.prefLabel, Literal(top["label"])) if (d, ns.RDF.type, KG.Dataset) in graph)
     papers = set(graph.subjects(KG.evaluatesOn, dataset)) | set(graph.subjects(KG.introducesDataset, dataset))
     assert top["papers"] == len(papers)
     assert "MNIST" in {r["label"] for r in rows if r["kind"] == "Dataset"} or len(rows) == 40
@@ -175,7 +175,7 @@ def test_parameter_values_are_data_not_query_text(graph):
     hostile = 'x")) } } SELECT * WHERE { ?s ?p ?o } #'
     assert run_named(graph, "methods-for-task", {"task": hostile}).rows == []
     # an IRI parameter is an IRI term: bound as is, not parsed
-    f2sa = next(graph.subjects(SKOS.prefLabel, Literal("F2SA")))
+    f2sa = next(graph.subjects(ns.SKOS.prefLabel, Literal("F2SA")))
     name, term = parse_param(f"m=<{f2sa}>")
     answer = run(graph, "SELECT ?label WHERE { ?m skos:prefLabel ?label }", {name: term})
     assert answer.column("label") == ["F2SA"]
@@ -187,7 +187,7 @@ def test_parameter_values_are_data_not_query_text(graph):
 
 def test_parse_param_forms():
     assert parse_param("a=1") == ("a", Literal("1"))
-    assert parse_param("a:int=1") == ("a", Literal("1", datatype=XSD.integer))
+    assert parse_param("a:int=1") == ("a", Literal("1", datatype=ns.XSD.integer))
     assert parse_param("a:decimal=21.96")[1] == Literal(Decimal("21.96"))
     assert parse_param("a=<https://example.org/x>") == ("a", URIRef("https://example.org/x"))
     assert parse_param("a==b") == ("a", Literal("=b"))
@@ -254,8 +254,8 @@ def test_row_cap(graph):
 def tricky():
     g = Graph()
     s = URIRef("https://example.org/s")
-    g.add((s, SKOS.prefLabel, Literal('tab\there "quoted"\nnew line, comma')))
-    g.add((s, SKOS.altLabel, Literal("bonjour", lang="fr")))
+    g.add((s, ns.SKOS.prefLabel, Literal('tab\there "quoted"\nnew line, comma')))
+    g.add((s, ns.SKOS.altLabel, Literal("bonjour", lang="fr")))
     g.add((s, KG.value, Literal(Decimal("21.96"))))
     return g
 
@@ -267,27 +267,27 @@ def test_json_xml_csv_tsv_follow_the_w3c_formats(tricky):
     doc = json.loads(write(answer, "json"))
     assert doc["head"]["vars"] == ["s", "p", "o", "unbound"]
     objects = [b["o"] for b in doc["results"]["bindings"]]
-    assert {"type": "literal", "value": "21.96", "datatype": str(XSD.decimal)} in objects
+    assert {"type": "literal", "value": "21.96", "datatype": str(ns.XSD.decimal)} in objects
     assert {"type": "literal", "value": "bonjour", "xml:lang": "fr"} in objects
     assert all("unbound" not in b for b in doc["results"]["bindings"])
 
-    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    srx = {"r": "http://www.w3.org/2005/sparql-results#"}
     root = ET.fromstring(write(answer, "xml"))
-    assert [v.get("name") for v in root.findall("r:head/r:variable", ns)] == ["s", "p", "o", "unbound"]
-    literals = root.findall("r:results/r:result/r:binding[@name='o']/r:literal", ns)
+    assert [v.get("name") for v in root.findall("r:head/r:variable", srx)] == ["s", "p", "o", "unbound"]
+    literals = root.findall("r:results/r:result/r:binding[@name='o']/r:literal", srx)
     assert 'tab\there "quoted"\nnew line, comma' in {lit.text for lit in literals}
-    assert root.find("r:results/r:result/r:binding[@name='s']/r:uri", ns).text == "https://example.org/s"
+    assert root.find("r:results/r:result/r:binding[@name='s']/r:uri", srx).text == "https://example.org/s"
 
     data = write(answer, "csv")
     assert data.startswith(b"s,p,o,unbound\r\n")
     rows = list(csv.reader(io.StringIO(data.decode(), newline="")))
     assert rows[0] == ["s", "p", "o", "unbound"] and len(rows) == 4
-    assert ["https://example.org/s", str(SKOS.prefLabel), 'tab\there "quoted"\nnew line, comma', ""] in rows
+    assert ["https://example.org/s", str(ns.SKOS.prefLabel), 'tab\there "quoted"\nnew line, comma', ""] in rows
 
     lines = write(answer, "tsv").decode().split("\n")
     assert lines[0] == "?s\t?p\t?o\t?unbound" and lines[-1] == "" and len(lines) == 5  # escapes keep one row a line
     assert '<https://example.org/s>\t<http://www.w3.org/2004/02/skos/core#prefLabel>\t"tab\\there \\"quoted\\"\\nnew line, comma"\t' in lines
-    assert f'"21.96"^^<{XSD.decimal}>' in lines[1] + lines[2] + lines[3]
+    assert f'"21.96"^^<{ns.XSD.decimal}>' in lines[1] + lines[2] + lines[3]
     assert '"bonjour"@fr' in lines[1] + lines[2] + lines[3]
 
 
@@ -305,7 +305,7 @@ def test_ask_and_graph_answers(tricky):
 
 
 def test_table_shows_labels_as_text_not_markup(tricky):
-    tricky.add((URIRef("https://example.org/t"), SKOS.prefLabel, Literal("[bold red]x[/] :smile:")))
+    tricky.add((URIRef("https://example.org/t"), ns.SKOS.prefLabel, Literal("[bold red]x[/] :smile:")))
     table = write(run(tricky, "SELECT ?l WHERE { ?s skos:prefLabel ?l } ORDER BY ?l"), "table").decode()
     assert "[bold red]x[/] :smile:" in table
 
@@ -338,3 +338,19 @@ def test_cli_refusals_are_one_line_errors_with_exit_code_5(graph_file, capsys):
     assert "read-only" in capsys.readouterr().err
     assert main(["query", str(graph_file)]) == 5
     assert "exactly one of QUERY" in capsys.readouterr().err
+
+
+def test_cli_query_file_with_typed_and_iri_params(graph, graph_file, tmp_path, capsysbinary):
+    query = tmp_path / "claims-above.rq"
+    query.write_text(
+        "SELECT ?value ?title WHERE { ?c kg:value ?value ; kg:claimOf ?p . ?p dcterms:title ?title ."
+        " FILTER(?value >= ?min && ?p = ?paper) } ORDER BY ?value",
+        encoding="utf-8",
+    )
+    paper = next(graph.subjects(ns.DCTERMS.title, Literal(IRSTD_TITLE)))
+    code = main(["query", str(graph_file), "--file", str(query), "--param", "min:decimal=20",
+                 "--param", f"paper=<{paper}>", "--format", "tsv"])
+    lines = capsysbinary.readouterr().out.decode().splitlines()
+    assert code == 0
+    assert lines[0] == "?value\t?title"
+    assert lines[1:] == [f'"21.96"^^<{ns.XSD.decimal}>\t"{IRSTD_TITLE}"']
