@@ -37,7 +37,7 @@ from spacy.tokens import Doc, Span
 from . import acronyms
 from .errors import ExtractionError
 from .model import Claim, Extraction, Mention, Paper
-from .textnorm import normalize_title
+from .textnorm import canonical_key, normalize_title
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -846,35 +846,6 @@ def find_code_urls(text: str) -> list[str]:
             url = url[:-1]
         seen.setdefault(url, None)
     return list(seen)
-
-
-_SINGULAR_EXCEPTIONS = ("ss", "us", "is", "ics", "sis", "xis")
-
-
-def _singular(word: str) -> str:
-    if len(word) > 3 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(_SINGULAR_EXCEPTIONS) and not word[-2].isupper():
-        return word[:-1]
-    return word
-
-
-def canonical_key(text: str) -> str:
-    """The linking key of a mention: casefolded, hyphens and spaces unified, last word singular.
-
-    >>> canonical_key("Bi-Level Optimization") == canonical_key("bilevel optimizations")
-    True
-    >>> canonical_key("GFlowNets") == canonical_key("GFlowNet")
-    True
-    """
-    words = normalize_title(text).split()
-    if not words:
-        return ""
-    words[-1] = _singular(words[-1])
-    joined = " ".join(words)
-    # "bi level" / "bi-level" / "bilevel": glue short prefixes to their word
-    joined = re.sub(r"\b(bi|multi|non|pre|post|self|semi|co|re|sub|meta|hyper|inter|intra|cross|over|under|un|de) (?=\w)", r"\1", joined)
-    return joined
 
 
 def extract(
