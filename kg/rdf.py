@@ -5,7 +5,7 @@ text, so no label can break Turtle, N-Triples or RDF/XML. Every literal is a pla
 Literal; serializers escape them.
 
 >>> mint("https://w3id.org/kg-papers/id/", "method", "F2SA <x> \\"quoted\\"")
-rdflib.term.URIRef('https://w3id.org/kg-papers/id/method/f2sa-x-quoted-0c47df9c')
+rdflib.term.URIRef('https://w3id.org/kg-papers/id/method/f2sa-x-quoted-3b74d67d')
 """
 
 from __future__ import annotations
