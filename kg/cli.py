@@ -296,6 +296,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
 _INPUT_HELP = "input files or folders (trending .txt, .jsonl, .json, .csv, .tsv, .bib, arXiv .atom)"
 
 
+def _port(text: str) -> int:
+    """A TCP port number for argparse (0-65535; 0 lets the system pick one)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0-65535)")
+    return port
+
+
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", help="force the input format (trending, jsonl, json, csv, tsv, bibtex, atom)")
     parser.add_argument(
@@ -392,7 +403,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("graph", help="graph file written by kg build (or its output folder)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one and prints it)")
+    p.add_argument("--port", type=_port, default=7878, help="port (default 7878; 0 picks a free one and prints it)")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run before it is stopped (default 10)")
     p.add_argument("--max-rows", type=int, default=10_000, help="most rows (or triples) one answer may have (default 10000)")
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")

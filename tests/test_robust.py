@@ -190,7 +190,16 @@ def _subcommands() -> dict[str, object]:
 EXTRA_ARGUMENTS = {"query": ["ASK { ?s ?p ?o }"]}
 
 
-@pytest.mark.parametrize("name", sorted(_subcommands()))
+#: known gaps, each owned elsewhere; strict, so the fix is noticed
+KNOWN_GAPS = {
+    "eval": "kg/evaluate.py raises the base KGError (exit 1) for a missing or bad input file, not InputError (exit 2)",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_GAPS[n], strict=True)) if n in KNOWN_GAPS else n for n in sorted(_subcommands())],
+)
 def test_every_command_with_a_bad_path_exits_with_one_line(name, tmp_path):
     """Every command that exists (today's and any added later), run as a user runs it.
 
@@ -244,6 +253,14 @@ BAD_ARGUMENTS = [
     (["render", "{graph}", "-o", "{tmp}/v.html", "--max-nodes", "0"], 7, "max_nodes must be 1 or more"),
     (["render", "{graph}", "-o", "{tmp}/v.html", "--min-confidence", "7"], 7, "min_confidence must be between 0 and 1"),
     (["build", "{badinput}", "--out", "{tmp}/o", "--no-html"], 2, "no such file or directory"),
+    (["query", "{broken}", "ASK { ?s ?p ?o }"], 4, "broken.ttl: cannot parse as turtle"),
+    (["query", "{graph}", "SELECT"], 5, "not a SPARQL query"),
+    (["query", "{graph}", "--file", "{tmp}/none.rq"], 5, "none.rq: cannot read the query file"),
+    (["query", "{graph}", "--name", "no-such-query"], 5, "no named query 'no-such-query'"),
+    (["serve", "{broken}", "--port", "0"], 4, "broken.ttl: cannot parse as turtle"),
+    (["serve", "{graph}", "--port", "0", "--workers", "0"], 5, "--workers and --max-rows must be at least 1"),
+    (["analyze", "{broken}"], 4, "broken.ttl: cannot parse as turtle"),
+    (["analyze", "{graph}", "--paper", "No Such Paper"], 5, "no Paper named 'No Such Paper'"),
 ]
 
 
@@ -257,12 +274,21 @@ def test_bad_arguments_give_one_line_and_the_documented_code(argv, code, message
         "graph": small_graph, "broken": unparsable, "tmp": tmp_path, "file": plain,
         "jsonl": DATA / "papers.jsonl", "badpattern": badpattern, "badinput": tmp_path / "missing.jsonl",
     }
-    got, _, stderr = run([part.format(**values) for part in argv])
+    fill = re.compile(r"\{(" + "|".join(values) + r")\}")
+    got, _, stderr = run([fill.sub(lambda m: str(values[m.group(1)]), part) for part in argv])
     assert got == code, stderr
     assert message in one_line_error(stderr)
 
 
-@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["render", "x.ttl"], ["build", "--on-error", "ignore"], ["render", "g.ttl", "-o", "v.html", "--depth", "two"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [], ["frobnicate"], ["render", "x.ttl"], ["build", "--on-error", "ignore"],
+        ["render", "g.ttl", "-o", "v.html", "--depth", "two"],
+        ["serve", "g.ttl", "--port", "99999"],  # was an OverflowError traceback from bind()
+        ["serve", "g.ttl", "--port", "http"],
+    ],
+)
 def test_usage_errors_exit_2_with_argparse_message(argv):
     code, _, stderr = run(argv)
     assert code == 2
