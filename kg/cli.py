@@ -154,6 +154,33 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("export")
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export, formats_table
+
+    console = _console()
+    if args.list:
+        from rich.table import Table
+
+        table = Table(title="kg export formats", box=None)
+        for column in ("format", "extension", "opens with"):
+            table.add_column(column, no_wrap=column != "opens with")
+        for name, extension, opens_with in formats_table():
+            table.add_row(name, extension, opens_with)
+        console.print(table)
+        return 0
+    if not args.graph or not args.output:
+        raise KGError("kg export needs a GRAPH and -o PATH (or --list); see 'kg export --help'")
+    from .rdf import load
+
+    result = export(load(args.graph), args.output, args.format)
+    for path in result.paths:
+        console.print(f"wrote {result.format}: {path}", markup=False)
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False)
+    return 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Parser
 
@@ -215,6 +242,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-degree", type=int, default=0, help="hide nodes with fewer links")
     p.add_argument("--min-confidence", type=float, default=0.0, help="hide entities and claims below this confidence")
     p.add_argument("--max-nodes", type=int, help="keep at most this many nodes (highest degree first)")
+    p = add(
+        "export",
+        "write a graph as turtle, nt, jsonld, xml, nquads, trig, graphml, gexf, json, cytoscape or csv",
+        "kg export outputs/graph.ttl --format gexf -o graph.gexf   (kg export --list shows every format)",
+    )
+    p.add_argument("graph", nargs="?", help="graph file written by kg build")
+    p.add_argument("--format", help="export format (default: from the suffix of -o); see --list")
+    p.add_argument(
+        "-o", "--output",
+        help="file to write; for csv a directory (nodes.csv, edges.csv) or a prefix (PREFIX-nodes.csv, PREFIX-edges.csv)",
+    )
+    p.add_argument("--list", action="store_true", help="list the formats: name, extension, what opens it")
     return parser
 
 
