@@ -111,9 +111,27 @@ def xml_safe(text: str) -> str:
     return _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def _n3_key(term) -> str:
+    return term.n3()
+
+
+class _SortedGraph(Graph):
+    """A graph that lists subjects and their properties in sorted order.
+
+    rdflib's RDF/XML writer walks ``subjects()`` and ``predicate_objects()`` in store order,
+    which changes from process to process; sorting them makes the RDF/XML export deterministic.
+    """
+
+    def subjects(self, predicate=None, object=None, unique=False):  # noqa: A002 - rdflib's name
+        yield from sorted(set(super().subjects(predicate, object)), key=_n3_key)
+
+    def predicate_objects(self, subject=None, unique=False):
+        yield from sorted(super().predicate_objects(subject), key=lambda po: (po[0].n3(), po[1].n3()))
+
+
 def _xml_cleaned_graph(graph: Graph) -> tuple[Graph, int]:
-    """A copy of ``graph`` whose literals XML can hold, and how many literals had to change."""
-    out = bind_prefixes(Graph())
+    """A sorted copy of ``graph`` whose literals XML can hold, and how many literals changed."""
+    out = bind_prefixes(_SortedGraph())
     changed = 0
     for s, p, o in graph:
         if isinstance(o, Literal) and _XML_ILLEGAL.search(str(o)):
@@ -299,14 +317,16 @@ def _named_parts(graph: Graph) -> tuple[Graph, list[tuple[URIRef, Graph]]]:
 
 
 def _write_nquads(graph: Graph, path: Path):
+    # Split on b"\n" only: N-Triples escapes CR and LF in literals but keeps U+0085, U+2028,
+    # form feeds ... raw, and str.splitlines() would cut a literal there.
     shared, named = _named_parts(graph)
-    lines = [line for line in serialize(shared, "nt").decode("utf-8").splitlines() if line.strip()]
+    lines = [line for line in serialize(shared, "nt").split(b"\n") if line.strip()]
     for name, part in named:
-        label = name.n3()
-        for line in serialize(part, "nt").decode("utf-8").splitlines():
+        label = name.n3().encode("utf-8")
+        for line in serialize(part, "nt").split(b"\n"):
             if line.strip():
-                lines.append(f"{line.rstrip().removesuffix('.').rstrip()} {label} .")
-    write_atomically(path, ("\n".join(sorted(lines)) + "\n").encode("utf-8"))
+                lines.append(line.rstrip().removesuffix(b".").rstrip() + b" " + label + b" .")
+    write_atomically(path, b"\n".join(sorted(lines)) + b"\n")
     return (path,), ()
 
 
@@ -601,5 +621,6 @@ def export(graph: Graph, path: str | os.PathLike[str], format: str | None = None
     target = Path(path)
     if name != "csv" and target.is_dir():
         raise ExportError(f"{target} is a directory; give a file name such as {target / ('graph' + FORMATS[name].extension)}")
-    paths, notes = FORMATS[name].writer(graph, target)
+    # csv gets the path as given: a trailing separator means "a directory" (see csv_paths)
+    paths, notes = FORMATS[name].writer(graph, path if name == "csv" else target)
     return ExportResult(format=name, paths=tuple(paths), notes=tuple(notes))
