@@ -544,7 +544,9 @@ def _cell(value: Any) -> Any:
 
 def _csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: the writer then quotes every cell holding CR or LF (with "\n" alone
+    # it leaves a lone CR unquoted, and readers take it for the end of the row)
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
