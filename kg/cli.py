@@ -181,6 +181,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("ontology-doc")
+def cmd_ontology_doc(args: argparse.Namespace) -> int:
+    from .ontodoc import run
+
+    return run(args.output, args.check)
+
+
 # ---------------------------------------------------------------------------------------------
 # Parser
 
@@ -254,6 +261,13 @@ def make_parser() -> argparse.ArgumentParser:
         help="file to write; for csv a directory (nodes.csv, edges.csv) or a prefix (PREFIX-nodes.csv, PREFIX-edges.csv)",
     )
     p.add_argument("--list", action="store_true", help="list the formats: name, extension, what opens it")
+    p = add(
+        "ontology-doc",
+        "generate docs/ontology.md (classes, properties, diagram, alignments) from ontology/kg.ttl",
+        "kg ontology-doc --check",
+    )
+    p.add_argument("-o", "--output", default="docs/ontology.md", help="page to write (default: docs/ontology.md)")
+    p.add_argument("--check", action="store_true", help="only compare; exit 1 if the page is out of date")
     return parser
 
 

@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, SDO, SKOS, XSD
+# one module name, not its DefinedNamespaces: pytest's doctest finder probes module globals
+from rdflib import namespace as ns
 
 from .errors import ExportError
 from .rdf import serialize, write_atomically
@@ -181,19 +182,19 @@ def _write_xml(graph: Graph, path: Path):
 #: standard terms kg writes (see the comment "Reused standard terms" in ontology/kg.ttl):
 #: JSON-LD key -> (IRI, datatype the values carry, or "@id" for links, or None for plain text)
 _REUSED_TERMS: dict[str, tuple[URIRef, str | None]] = {
-    "title": (DCTERMS.title, None),
-    "abstract": (DCTERMS.abstract, None),
-    "identifier": (DCTERMS.identifier, None),
-    "creator": (DCTERMS.creator, None),
-    "issued": (DCTERMS.issued, str(XSD.gYear)),
-    "url": (SDO.url, str(XSD.anyURI)),
-    "prefLabel": (SKOS.prefLabel, None),
-    "altLabel": (SKOS.altLabel, None),
+    "title": (ns.DCTERMS.title, None),
+    "abstract": (ns.DCTERMS.abstract, None),
+    "identifier": (ns.DCTERMS.identifier, None),
+    "creator": (ns.DCTERMS.creator, None),
+    "issued": (ns.DCTERMS.issued, str(ns.XSD.gYear)),
+    "url": (ns.SDO.url, str(ns.XSD.anyURI)),
+    "prefLabel": (ns.SKOS.prefLabel, None),
+    "altLabel": (ns.SKOS.altLabel, None),
     "label": (RDFS.label, None),
-    "wasDerivedFrom": (PROV.wasDerivedFrom, "@id"),
+    "wasDerivedFrom": (ns.PROV.wasDerivedFrom, "@id"),
 }
 # Literal datatypes worth coercing in the context (strings stay plain; integers are JSON numbers).
-_COERCED = {XSD.decimal, XSD.gYear, XSD.anyURI}
+_COERCED = {ns.XSD.decimal, ns.XSD.gYear, ns.XSD.anyURI}
 
 
 @lru_cache(maxsize=1)
@@ -205,11 +206,11 @@ def _context() -> dict[str, Any]:
             continue
         name = str(term)[len(str(KG_NS)) :]
         kinds = set(onto.objects(term, RDF.type))
-        if OWL.Class in kinds:
+        if ns.OWL.Class in kinds:
             context[name] = f"kg:{name}"
-        elif OWL.ObjectProperty in kinds:
+        elif ns.OWL.ObjectProperty in kinds:
             context[name] = {"@id": f"kg:{name}", "@type": "@id"}
-        elif OWL.DatatypeProperty in kinds and onto.value(term, RDFS.range) in _COERCED:
+        elif ns.OWL.DatatypeProperty in kinds and onto.value(term, RDFS.range) in _COERCED:
             context[name] = {"@id": f"kg:{name}", "@type": str(onto.value(term, RDFS.range))}
         else:
             context[name] = f"kg:{name}"
