@@ -125,7 +125,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if report.conforms:
         console.print(f"{args.graph}: conforms to ontology/shapes.ttl")
         return 0
-    console.print(report.summary(), markup=False)
+    console.print(report.summary(), markup=False, soft_wrap=True)  # one line per violation, greppable
     return 6
 
 
@@ -175,9 +175,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     result = export(load(args.graph), args.output, args.format)
     for path in result.paths:
-        console.print(f"wrote {result.format}: {path}", markup=False)
+        console.print(f"wrote {result.format}: {path}", markup=False, soft_wrap=True)
     for note in result.notes:
-        console.print(f"note: {note}", markup=False)
+        console.print(f"note: {note}", markup=False, soft_wrap=True)
     return 0
 
 
