@@ -170,7 +170,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         console.print(table)
         return 0
     if not args.graph or not args.output:
-        raise KGError("kg export needs a GRAPH and -o PATH (or --list); see 'kg export --help'")
+        from .errors import ExportError
+
+        raise ExportError("kg export needs a GRAPH and -o PATH (or --list); see 'kg export --help'")
     from .rdf import load
 
     result = export(load(args.graph), args.output, args.format)
