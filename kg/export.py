@@ -445,6 +445,10 @@ def _flat_graph(graph: Graph, xml: bool) -> "nx.DiGraph":
     projection = project(graph)
     columns, rows = node_table(projection)
     out = nx.DiGraph()
+    # declared defaults too: a tool that adds a node still finds every key (GraphML <default>,
+    # GEXF <default>)
+    out.graph["node_default"] = {name: _flat([] if kind is list else _DEFAULTS[kind]) for name, kind in columns}
+    out.graph["edge_default"] = {"relation": ""}
     for node, row in rows:
         if xml and _XML_ILLEGAL.search(node):
             raise ExportError(f"node id {node!r} holds characters XML cannot carry; rebuild the graph with 'kg build'")
