@@ -89,7 +89,8 @@ class ExportResult:
 class Format:
     """One export format: its name, file extension, the tools that open it, and its writer.
 
-    ``writer(graph, path)`` writes the file(s) and returns the notes for :class:`ExportResult`.
+    ``writer(graph, path)`` writes the file(s) and returns ``(paths written, notes)`` for
+    :class:`ExportResult`.
     """
 
     name: str
@@ -255,7 +256,11 @@ def _sorted_node(node: dict[str, Any]) -> dict[str, Any]:
 def _write_jsonld(graph: Graph, path: Path):
     context = jsonld_context()
     data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    nodes = data.get("@graph", [data] if "@id" in data else [])
+    # rdflib gives a list, one node object, or an object with "@graph", depending on the graph
+    if isinstance(data, list):
+        nodes = data
+    else:
+        nodes = data.get("@graph", [data] if "@id" in data else [])
     nodes = [{k: v for k, v in n.items() if k != "@context"} for n in nodes]
     document = {
         "@context": context,
