@@ -10,7 +10,6 @@ rdflib.term.URIRef('https://w3id.org/kg-papers/id/method/f2sa-x-quoted-3b74d67d'
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -279,42 +278,40 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> Graph:
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file; run 'kg build' first or check the path")
     fmt = rdf_format(path, format)
+    if fmt in ("json-ld", "jsonld"):
+        _refuse_remote_contexts(path)
     graph = bind_prefixes(Graph())
     try:
-        if fmt == "json-ld":
-            # rdflib fetches a string @context (or @import) with urlopen; read no such document
-            text = path.read_text(encoding="utf-8")
-            _refuse_remote_contexts(path, json.loads(text))
-            graph.parse(data=text, format=fmt, base=path.resolve().as_uri())
-        else:
-            graph.parse(path, format=fmt)
-    except GraphError:
-        raise
+        graph.parse(path, format=fmt)
     except Exception as err:  # rdflib raises many unrelated types for syntax errors
         raise GraphError(f"{path}: cannot parse as {fmt}: {err}") from err
     return graph
 
 
-def _refuse_remote_contexts(path: Path, document: object) -> None:
-    """Raise ``GraphError`` if a JSON-LD document refers to a context by IRI (``"@context": "..."``
-    or ``"@import"``): loading one would read a URL or a file, so kg never does."""
+def _refuse_remote_contexts(path: Path) -> None:
+    """Raise GraphError if a JSON-LD file names a ``@context`` (or ``@import``) by address:
+    rdflib would fetch it from the network. Contexts must be embedded objects."""
+    import json
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise GraphError(f"{path}: cannot parse as json-ld: {err}") from err
     stack = [document]
     while stack:
         node = stack.pop()
         if isinstance(node, list):
             stack.extend(node)
-            continue
-        if not isinstance(node, dict):
-            continue
-        context = node.get("@context")
-        contexts = context if isinstance(context, list) else [context]
-        refs = [c for c in [*contexts, node.get("@import")] if isinstance(c, str)]
-        if refs:
-            raise GraphError(
-                f"{path}: the JSON-LD document refers to a remote context ({refs[0][:80]!r}); "
-                "kg never fetches contexts: inline the context object in the file"
-            )
-        stack.extend(node.values())
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("@context", "@import"):
+                    for item in value if isinstance(value, list) else [value]:
+                        if isinstance(item, str):
+                            raise GraphError(
+                                f"{path}: refers to the remote JSON-LD context {item!r}; kg never fetches "
+                                f"contexts: embed the context object in the file (kg export writes it embedded)"
+                            )
+                stack.append(value)
 
 
 def triples_count(graphs: Iterable[Graph]) -> int:
