@@ -32,6 +32,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span
 
 from . import acronyms
@@ -60,6 +61,12 @@ EXTRACTOR_VERSION = "1"
 @lru_cache(maxsize=1)
 def _heads() -> dict:
     return json.loads(resources.files("kg.patterns").joinpath("heads.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict:
+    """Cue words of the role and claim rules (``kg/patterns/cues.json``)."""
+    return json.loads(resources.files("kg.patterns").joinpath("cues.json").read_text("utf-8"))
 
 
 def _term_list(name: str) -> list[str]:
@@ -261,7 +268,7 @@ _EVAL_WORDS = {"experiment", "result", "evaluation", "evaluate", "benchmark", "t
 
 @Language.factory("kg_mentions")
 def _make_mentions(nlp: Language, name: str) -> "MentionFinder":
-    return MentionFinder()
+    return MentionFinder(nlp.vocab)
 
 
 class MentionFinder:
@@ -272,8 +279,12 @@ class MentionFinder:
     Overlaps are resolved longest-first with the stronger source winning ties.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, vocab=None) -> None:
         heads = _heads()
+        self.appositions = None
+        if vocab is not None:
+            self.appositions = DependencyMatcher(vocab)
+            self.appositions.add("NAMED_BY_APPOSITION", [_cues()["apposition_pattern"]])
         self.head_types = {t: set(heads[t]) for t in ("Method", "Task", "Dataset", "Metric")}
         self.generic = set(heads["generic"])
         self.dropped = set(heads["modifiers_dropped"])
@@ -304,13 +315,28 @@ class MentionFinder:
             label = defined.get(use.text)
             if label:
                 candidates.append((use, label, 0.8, "acronym-use"))
+        candidates.extend(self.appositive_names(doc))
         candidates.extend(self.names(doc))
         candidates.extend(self.hyphen_names(doc))
         candidates.extend(self.noun_phrases(doc))
-        candidates = [(_glue(c[0]) if c[3] in {"lexicon", "name", "acronym-use"} else c[0], *c[1:]) for c in candidates]
-        chosen = self.resolve(doc, candidates)
+        candidates = [
+            (_glue(c[0], variants=c[3] == "acronym-use") if c[3] in {"lexicon", "name", "acronym-use"} else c[0], *c[1:])
+            for c in candidates
+        ]
+        chosen = [m for m in self.resolve(doc, candidates) if not _describes_a_name(m)]
         containers = [*chosen, *(c for c in doc.noun_chunks if len(c) >= 3 and c.root.lemma_.lower() in _TASK_CONTAINERS)]
         nested = {(n.start, n.end): n for n in self.nested_tasks(containers)}
+        # a known name inside a defined name is still mentioned: "Federated User [Representation
+        # Learning] (FURL)", "Temporal [Dropout] (TD)"
+        for span, label, confidence, source in candidates:
+            if source == "lexicon" and label in {"Task", "Method"} and any(
+                (label == "Task" or c._.kg_source == "acronym-long") and c.start <= span.start and span.end <= c.end and len(c) > len(span)
+                for c in chosen
+            ):
+                inner = Span(doc, span.start, span.end, label=label)
+                inner._.kg_confidence = 0.6
+                inner._.kg_source = "nested"
+                nested.setdefault((span.start, span.end), inner)
         taken = {(m.start, m.end) for m in chosen}
         doc.spans["kg_mentions"] = sorted([*chosen, *(n for k, n in nested.items() if k not in taken)], key=lambda m: m.start)
         return doc
@@ -341,6 +367,29 @@ class MentionFinder:
         return nested
 
     # -- candidate sources ------------------------------------------------------------------
+
+    def appositive_names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """The name an appositive gives a new generic thing: "a new framework, [reinforcement learning
+        with relative feedback], and ...", "a novel objective, [Performance Difference via Advantage
+        in Model], to ...", "novel strategies: (1) [flexible segment partition]; ...". The whole
+        appositive is the name, prepositions included, up to the next comma, parenthesis or clause."""
+        if self.appositions is None:
+            return
+        for _, (head_i, _novelty, name_i) in self.appositions(doc):
+            head, name = doc[head_i], doc[name_i]
+            label = next((t for t in ("Dataset", "Task", "Method") if head.lemma_.lower() in self.head_types[t]), "Method")
+            start = name.left_edge.i
+            while start < name.i and (doc[start].is_punct or doc[start].pos_ in {"NUM", "X", "DET"}):
+                start += 1
+            end = name.i + 1
+            for tok in doc[name.i + 1 : name.right_edge.i + 1]:
+                if tok.text in {",", ";", "(", ":", ")"} or tok.dep_ in {"relcl", "acl", "cc", "conj"} or tok.pos_ == "VERB":
+                    break
+                end = tok.i + 1
+            span = doc[start:end]
+            if not 2 <= len(span) <= 7 or span[0].pos_ not in {"NOUN", "PROPN", "ADJ"} or is_name_like(span[0].text):
+                continue  # a coined name is found as a name already
+            yield span, label, 0.6, "appositive"
 
     def names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
         """Coined-name tokens glued to attached pieces: ``GPT-4o``, ``BrowseComp-Plus``, ``Qwen2.5-7B``."""
@@ -595,7 +644,7 @@ class MentionFinder:
 
     # -- overlap resolution -------------------------------------------------------------------
 
-    _PRIORITY = {"lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
+    _PRIORITY = {"appositive": 5, "lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
 
     def resolve(self, doc: Doc, candidates: list[tuple[Span, str, float, str]]) -> list[Span]:
         typed_phrases = [c[0] for c in candidates if c[3] == "phrase" and c[1] in {"Task", "Dataset", "Metric"}]
@@ -610,6 +659,16 @@ class MentionFinder:
                 if c[3] != "name" or not (
                     covered[c[0].start] is not None and len(covered[c[0].start]) > len(c[0])
                     and covered[c[0].start].start <= c[0].start and c[0].end <= covered[c[0].start].end
+                )
+            ]
+        # a defined long form is the name as written: "Pairwise [Proximal Policy Optimization] (P3O)"
+        # names P3O, not the known PPO inside it
+        long_forms = [c[0] for c in candidates if c[3] == "acronym-long"]
+        if long_forms:
+            candidates = [
+                c for c in candidates
+                if c[3] != "lexicon" or not any(
+                    lf.start <= c[0].start and c[0].end <= lf.end and len(lf) > len(c[0]) for lf in long_forms
                 )
             ]
         ordered = sorted(
@@ -631,6 +690,17 @@ class MentionFinder:
         return sorted(chosen, key=lambda s: s.start)
 
 
+def _describes_a_name(span: Span) -> bool:
+    """A generic description set beside a name: "we propose Meta-Explore, [a hierarchical navigation
+    method] ..." says what Meta-Explore is; it is not another entity."""
+    root = span.root
+    head = root.head
+    return (
+        span._.kg_source == "phrase" and root.dep_ == "appos" and root.lemma_.lower() in _NAME_HEADS
+        and head.i < span.start and (is_name_like(head.text) or head.pos_ == "PROPN")
+    )
+
+
 def _title_case_name(span: Span) -> bool:
     """A multiword Title Case phrase inside a sentence ("Experience Replay"): a name, not prose."""
     return (
@@ -648,7 +718,12 @@ def _compound_word(tok, evaluative: set[str]) -> bool:
     )
 
 
-def _glue(span: Span) -> Span:
+# lowercase hyphen tails that turn a name into a description of something else
+_DESCRIBING_TAILS = ("ed", "like", "style", "level", "aware", "free", "specific", "only", "wise", "agnostic",
+                     "centric", "friendly", "compatible", "scale", "size", "sized", "oriented", "inspired", "ing")
+
+
+def _glue(span: Span, variants: bool = False) -> Span:
     """Extend a name over hyphen-attached pieces that make it another name: "M-BERT", "Tree-LSTM",
     "Transformer-XL" (not "BERT-based", whose lowercase tail describes rather than names)."""
     doc = span.doc
@@ -656,9 +731,13 @@ def _glue(span: Span) -> Span:
     if start >= 2 and doc[start - 1].text == "-" and doc[start - 1].whitespace_ == "" and doc[start - 2].whitespace_ == "" and doc[start - 2].text.isalnum():
         start -= 2
     while end + 1 < len(doc) and doc[end].text == "-" and doc[end - 1].whitespace_ == "" and doc[end].whitespace_ == "":
-        piece = doc[end + 1].text
-        if not piece[:1].isalnum() or piece.islower():
+        piece = doc[end + 1]
+        if not piece.text[:1].isalnum():
             break
+        if piece.text.islower() and (
+            not variants or piece.pos_ not in {"NOUN", "PROPN"} or piece.lower_.endswith(_DESCRIBING_TAILS)
+        ):
+            break  # "BERT-based", "RL-enhanced" describe; a paper's own "SPO-chain" is a variant's name
         end += 2
     # a version number after a capitalised name: "Qwen 3", "Llama 2", "Qwen 2.5"
     if end < len(doc) and doc[end - 1].text[:1].isupper() and re.fullmatch(r"\d{1,2}(?:\.\d)?", doc[end].text):
@@ -905,7 +984,8 @@ def extract_paper(paper: Paper, nlp: Language) -> Extraction:
 def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
     """Turn a paper's two Docs into an :class:`Extraction`: mentions with roles, claims, code."""
     docs = {"title": title_doc, "abstract": abstract_doc}
-    proposed_keys = _proposed_keys(title_doc, abstract_doc)
+    defined_tasks = _defined_tasks(title_doc, abstract_doc)
+    proposed_keys = _proposed_keys(title_doc, abstract_doc) - defined_tasks
     aliases = _acronym_pairs(docs)
     mentions: list[Mention] = []
     abstract_words = f" {normalize_title(paper.abstract)} "
@@ -928,6 +1008,8 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                 or (short_form and canonical_key(short_form) in proposed_keys)
             ) else "used"
             label = span.label_
+            if key in defined_tasks or (long_form and canonical_key(long_form) in defined_tasks):
+                label = "Task"
             if role == "proposed" and label == "Task":
                 label = "Method"  # what a paper introduces is a method, even when named like a task
             if role == "proposed" and label == "Metric":
@@ -1044,18 +1126,23 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
     are the subject of "outperforms" / "achieves".
     """
     heads = _heads()
+    cues = _cues()
     verbs = set(heads["proposal_verbs"])
     naming = set(heads["naming_words"])
     keys: set[str] = set()
     title = title_doc.text
-    if ":" in title:
-        prefix = title.split(":", 1)[0].strip()
-        words = prefix.split()
-        if 1 <= len(words) <= 3 and any(is_name_like(w) for w in words):
-            keys.add(canonical_key(words[0] if len(words) > 1 and is_name_like(words[0]) else prefix))
+    title_name = _title_name(title_doc)
+    if title_name:
+        keys.add(title_name)
+    survey = _title_kind(title_doc) in set(cues["survey_heads"]) or any(
+        t.lemma_.lower() in cues["survey_verbs"] and t.pos_ == "VERB" and _subject_is_us(t) for t in abstract_doc
+    )
+    if survey:
+        return set()  # a survey reviews others' methods; what it "introduces" is theirs
     for span in title_doc.spans.get("kg_mentions", []):
         if (
-            span._.kg_source in {"name", "acronym-short", "acronym-long"}
+            not title_name  # "TLDR: Unsupervised Goal-Conditioned RL via ...": the prefix is the contribution
+            and span._.kg_source in {"name", "acronym-short", "acronym-long"}
             and span.label_ in {"Method", "Dataset"}
             and not _is_modifier(span)
             and not _behind_preposition(span)
@@ -1063,16 +1150,24 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
             keys.add(canonical_key(span.text))
     mentions = list(abstract_doc.spans.get("kg_mentions", []))
     pairs = list(zip(abstract_doc.spans.get("kg_long_forms", []), abstract_doc.spans.get("kg_short_forms", [])))
-    for sent in abstract_doc.sents:
+    sentences = list(abstract_doc.sents)
+    first_proposal = len(sentences)
+    for number, sent in enumerate(sentences):
         proposal_tokens = [t for t in sent if t.lemma_.lower() in verbs and t.pos_ == "VERB" and _subject_is_us(t)]
-        named = [t for t in sent if t.lower_ in naming or (t.lemma_.lower() in {"call", "name", "dub", "term"} and t.pos_ == "VERB")]
+        if proposal_tokens:
+            first_proposal = min(first_proposal, number)
+        # "which we call X", "X is named Y"; not "calling a stochastic gradient oracle"
+        named = [t for t in sent if t.lower_ in naming or (
+            t.lemma_.lower() in {"call", "name", "dub", "term"} and t.pos_ == "VERB" and t.tag_ != "VBG")]
         in_sent = [m for m in mentions if sent.start <= m.start < sent.end and m.label_ in {"Method", "Dataset", "Task"}]
         for span in in_sent:
             if _is_modifier(span):
                 continue
             before = {t.lower_ for t in abstract_doc[max(sent.start, span.start - 3) : span.start]}
             lexicon = span._.kg_source == "lexicon"
-            if before & {"our", "novel", "proposed"} and not lexicon:
+            if span._.kg_source == "appositive":
+                keys.add(canonical_key(span.text))  # the name of "a novel objective, X"
+            elif before & {"our", "novel", "proposed"} and not lexicon:
                 keys.add(canonical_key(span.text))
             elif span.label_ == "Task":
                 # a task a paper sets up is still a task (used), but a task-named technique the proposed
@@ -1105,13 +1200,88 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
             ):
                 keys.add(canonical_key(short_span.text))
                 keys.add(canonical_key(long_span.text))
+    keys -= _background_names(sentences[:first_proposal], mentions, pairs) - {title_name}
     # variants of a proposed name are proposed too: "SPO-chain", "A-PARL"
     names = [*title_doc.spans.get("kg_mentions", []), *mentions]
     stems = {k for k in keys if k and " " not in k}
     for span in names:
         parts = [canonical_key(p) for p in re.split(r"[-_]", span.text) if p]
-        if len(parts) > 1 and any(p in stems for p in parts) and span._.kg_source == "name":
+        if len(parts) > 1 and any(p in stems for p in parts) and span._.kg_source in {"name", "acronym-use"}:
             keys.add(canonical_key(span.text))
+    return keys
+
+
+def _background_names(background: list[Span], mentions: list[Span], pairs: list[tuple[Span, Span]]) -> set[str]:
+    """Keys of names the abstract already uses in its motivation, before it proposes anything, in
+    sentences that do not speak of the paper itself: "RL" in "Enhancing LLMs using reinforcement
+    learning (RL) remains a challenge" is prior work, even inside "a novel RL framework" later."""
+    own = set(_cues()["own_work_words"])
+    spans = [s for s in background if not ({t.lower_ for t in s} & own)]
+    if not spans:
+        return set()
+    inside = lambda m: any(s.start <= m.start < s.end for s in spans)  # noqa: E731
+    found = {canonical_key(m.text) for m in mentions if inside(m)}
+    for long_span, short_span in pairs:
+        if inside(short_span) or canonical_key(short_span.text) in found:
+            found |= {canonical_key(short_span.text), canonical_key(long_span.text)}
+    return found
+
+
+def _title_kind(title_doc: Doc) -> str:
+    """The head word of what a title says it is, after its colon: "...: A Survey" -> "survey"."""
+    colon = next((t.i for t in title_doc if t.text == ":"), None)
+    if colon is None:
+        return ""
+    words = [t for t in title_doc[colon + 1 :] if t.is_alpha]
+    cut = next((k for k, t in enumerate(words) if t.pos_ == "ADP" or t.lower_ in {"for", "of", "with", "via", "on", "and"}), len(words))
+    return words[cut - 1].lemma_.lower() if cut > 0 else ""
+
+
+def _title_name(title_doc: Doc) -> str:
+    """The key of the name a title ``NAME: description`` gives its contribution, or "".
+
+    A coined name ("PARL", "Meta-Explore", "GREATERPROMPT") or a short Title Case name
+    ("Segment Policy Optimization"); not a known name, a survey's topic ("... : A Survey") or a
+    task the paper defines ("Conversational Tree Search: A New Hybrid Dialog Task")."""
+    colon = next((t.i for t in title_doc if t.text == ":"), None)
+    if colon is None or colon == 0:
+        return ""
+    cues = _cues()
+    if _title_kind(title_doc) in set(cues["survey_heads"]) | set(cues["task_kinds"]):
+        return ""
+    prefix = title_doc[:colon]
+    words = prefix.text.split()
+    if 1 <= len(words) <= 3 and any(is_name_like(w) for w in words):
+        return canonical_key(words[0] if len(words) > 1 and is_name_like(words[0]) else prefix.text)
+    known = {(s.start, s.end) for s in title_doc.spans.get("kg_lexicon", [])}
+    if 2 <= len(words) <= 5 and all(t.text[:1].isupper() or t.text == "-" for t in prefix) and (0, colon) not in known and (
+        prefix[0].pos_ not in {"ADP", "DET", "VERB"} and not prefix[0].lower_.endswith("ing")
+    ):
+        return canonical_key(prefix.text)
+    return ""
+
+
+def _defined_tasks(title_doc: Doc, abstract_doc: Doc) -> set[str]:
+    """Keys of tasks a paper sets up: the title's "NAME: A New ... Task", "we introduce X as a
+    new task". The gold convention (and the ontology) keeps these Tasks, used, not methods."""
+    cues = _cues()
+    kinds = set(cues["task_kinds"])
+    keys = set()
+    colon = next((t.i for t in title_doc if t.text == ":"), None)
+    if colon and _title_kind(title_doc) in kinds:
+        keys.add(canonical_key(title_doc[:colon].text))
+    for tok in abstract_doc:
+        if tok.lower_ == "as" and tok.head.lemma_.lower() in cues["definition_verbs"]:
+            obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.lemma_.lower() in kinds:
+                target = next((c for c in tok.head.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+                if target is not None:
+                    words = [t for t in target.subtree if t.i < tok.i and t.text not in {"(", ")"}]
+                    names = [m for m in abstract_doc.spans.get("kg_mentions", []) if words and words[0].i <= m.start < tok.i]
+                    keys |= {canonical_key(m.text) for m in names}
+    for long_span, short_span in zip(abstract_doc.spans.get("kg_long_forms", []), abstract_doc.spans.get("kg_short_forms", [])):
+        if canonical_key(long_span.text) in keys or canonical_key(short_span.text) in keys:
+            keys |= {canonical_key(long_span.text), canonical_key(short_span.text)}
     return keys
 
 
@@ -1120,6 +1290,9 @@ def _is_modifier(span: Span) -> bool:
     that noun is a generic head ("the SSO algorithm" introduces SSO)."""
     root = span.root
     if root.dep_ in {"compound", "amod", "nmod"} and root.head.i >= span.end:
+        between = span.doc[span.end : root.head.i]
+        if any(t.dep_ == "cc" or t.text in {",", ";"} for t in between):
+            return False  # a misparsed coordination: "[initialization refinement] and periodic updates"
         return root.head.lemma_.lower() not in _NAME_HEADS
     return False
 

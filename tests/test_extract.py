@@ -180,3 +180,65 @@ def test_title_x_for_y_names_the_contribution():
     assert {m.role for m in mentions_of(x, "Polychromic Objectives")} == {"proposed"}
     goal_title = fx.extraction("Enhancing Infrared Small Target Detection")
     assert not mentions_of(goal_title, "Infrared Small Target Detection Robustness")
+
+
+# -- roles: what a paper proposes ----------------------------------------------------------------
+
+
+def test_appositive_names_a_new_generic_thing():
+    x = fx.extraction("Pairwise Proximal Policy Optimization")
+    assert {m.role for m in mentions_of(x, "reinforcement learning with relative feedback")} == {"proposed"}
+    lazy = fx.extraction("The Virtues of Laziness in Model-based RL")
+    assert {m.role for m in mentions_of(lazy, "Performance Difference via Advantage in Model")} == {"proposed"}
+
+
+def test_a_defined_long_form_beats_the_known_name_inside_it():
+    x = fx.extraction("Pairwise Proximal Policy Optimization")
+    assert {m.role for m in mentions_of(x, "Pairwise Proximal Policy Optimization")} == {"proposed"}
+    # PPO is the baseline the paper improves on, not its contribution
+    assert {m.role for m in x.mentions if m.text in {"PPO", "Proximal Policy Optimization"}} == {"used"}
+
+
+def test_names_from_the_motivation_are_not_proposed():
+    spo = fx.extraction("Segment Policy Optimization")
+    assert {m.role for m in mentions_of(spo, "RL")} == {"used"}  # "a novel RL framework" builds on RL
+    assert {m.role for m in mentions_of(spo, "SPO")} == {"proposed"}
+    tldr = fx.extraction("TLDR: Unsupervised Goal-Conditioned RL")
+    assert {m.role for m in tldr.mentions if m.text in {"RL", "GCRL"}} == {"used"}
+
+
+def test_a_survey_title_proposes_nothing():
+    x = fx.extraction("Reinforcement Learning Enhanced LLMs: A Survey")
+    assert not [m for m in x.mentions if m.role == "proposed"]
+
+
+def test_a_description_beside_a_name_is_not_another_entity():
+    x = fx.extraction("Meta-Explore")
+    assert not mentions_of(x, "hierarchical navigation method")
+    assert {m.role for m in mentions_of(x, "Meta-Explore")} == {"proposed"}
+
+
+def test_a_task_the_paper_sets_up_stays_a_used_task():
+    x = fx.extraction("Conversational Tree Search")
+    cts = [m for m in x.mentions if m.text in {"CTS", "Conversational Tree Search"}]
+    assert cts and {(m.type, m.role) for m in cts} == {("Task", "used")}
+
+
+def test_items_of_a_misparsed_coordination_are_not_modifiers():
+    x = fx.extraction("Bilevel Optimization under Unbounded Smoothness")
+    assert {m.role for m in mentions_of(x, "initialization refinement")} == {"proposed"}
+    # "calling a stochastic gradient oracle" does not name anything
+    assert {m.role for m in mentions_of(x, "stochastic gradient")} <= {"used"}
+
+
+def test_variants_of_a_defined_short_form_keep_their_tail():
+    x = fx.extraction("Segment Policy Optimization")
+    assert {m.role for m in mentions_of(x, "SPO-chain")} == {"proposed"}
+    assert {m.role for m in mentions_of(x, "SPO-tree")} == {"proposed"}
+
+
+def test_a_known_task_inside_a_defined_name_is_still_a_task(nlp):
+    paper = Paper("f", "", "We propose Federated User Representation Learning (FURL), a simple way to personalize models.")
+    x = extract_paper(paper, nlp)
+    assert ("Representation Learning", "Task") in {(m.text, m.type) for m in x.mentions}
+    assert {m.role for m in mentions_of(x, "FURL")} == {"proposed"}
