@@ -295,7 +295,8 @@ class MentionFinder:
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[tuple[Span, str, float, str]] = []
         for span in doc.spans.get("kg_lexicon", []):
-            candidates.append((span, span.label_, 0.9, "lexicon"))
+            if not _inside_new_description(span):
+                candidates.append((span, span.label_, 0.9, "lexicon"))
         lexicon_types = {span.text.lower(): span.label_ for span in doc.spans.get("kg_lexicon", [])}
         defined: dict[str, str] = {}
         for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
@@ -323,7 +324,9 @@ class MentionFinder:
             (_glue(c[0], variants=c[3] == "acronym-use") if c[3] in {"lexicon", "name", "acronym-use"} else c[0], *c[1:])
             for c in candidates
         ]
-        chosen = [m for m in self.resolve(doc, candidates) if not _describes_a_name(m)]
+        chosen = self.resolve(doc, candidates)
+        named_at = {m.start for m in chosen if m._.kg_source != "phrase"}
+        chosen = [m for m in chosen if not _describes_a_name(m, named_at)]
         containers = [*chosen, *(c for c in doc.noun_chunks if len(c) >= 3 and c.root.lemma_.lower() in _TASK_CONTAINERS)]
         nested = {(n.start, n.end): n for n in self.nested_tasks(containers)}
         # a known name inside a defined name is still mentioned: "Federated User [Representation
@@ -690,15 +693,34 @@ class MentionFinder:
         return sorted(chosen, key=lambda s: s.start)
 
 
-def _describes_a_name(span: Span) -> bool:
-    """A generic description set beside a name: "we propose Meta-Explore, [a hierarchical navigation
-    method] ..." says what Meta-Explore is; it is not another entity."""
+def _inside_new_description(span: Span) -> bool:
+    """A known name that is only part of a larger new thing: "a novel [deep Reinforcement Learning]
+    architecture", "two no-[regret] algorithms". The larger phrase is the mention."""
+    doc = span.doc
+    if span.start >= 2 and doc[span.start - 1].text == "-" and not doc[span.start - 2].whitespace_ and (
+        doc[span.start - 2].is_lower and doc[span.start - 2].is_stop
+    ):
+        return True  # "no-regret", "non-convex": the prefix negates or qualifies the term
     root = span.root
     head = root.head
     return (
-        span._.kg_source == "phrase" and root.dep_ == "appos" and root.lemma_.lower() in _NAME_HEADS
-        and head.i < span.start and (is_name_like(head.text) or head.pos_ == "PROPN")
+        root.dep_ in {"compound", "amod", "nmod"} and head.i == span.end and head.lemma_.lower() in _NAME_HEADS
+        and any(c.lower_ in {"novel", "new", "our", "proposed"} for c in head.children)
     )
+
+
+def _describes_a_name(span: Span, named_at: set[int]) -> bool:
+    """A generic description set beside a name: "we propose Meta-Explore, [a hierarchical navigation
+    method] ...", "[a novel policy gradient algorithm], Pairwise Proximal Policy Optimization (P3O)"
+    say what the name is; the description is not another entity. ``named_at``: start tokens of names."""
+    root = span.root
+    head = root.head
+    if span._.kg_source != "phrase" or root.lemma_.lower() not in _NAME_HEADS:
+        return False
+    doc = span.doc
+    if span.end + 1 < len(doc) and doc[span.end].text == "," and span.end + 1 in named_at:
+        return True
+    return root.dep_ == "appos" and head.i < span.start and (is_name_like(head.text) or head.pos_ == "PROPN")
 
 
 def _title_case_name(span: Span) -> bool:
@@ -1049,33 +1071,56 @@ def _sentence_index(doc: Doc) -> list[int]:
 
 
 def _title_contribution(title_doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """A title "X for Y" (no colon) names its contribution X: "Discourse-Based Objectives for Fast
-    Unsupervised Sentence Representation Learning". X is added as a proposed method unless its head
-    makes it a task ("Bilevel Optimization under ...")."""
-    title = title_doc.text
-    if ":" in title or not title_doc.has_annotation("DEP"):
+    """A title "X for Y" names its contribution X: "Discourse-Based Objectives for Fast Unsupervised
+    Sentence Representation Learning"; so does the description after an unnamed colon ("Beyond Log
+    Likelihood: Probability-Based Objectives for ..."). In "X with Y" the contribution is Y when Y is
+    a method ("Probabilistic Programming with Programmable Variational Inference"), else the whole
+    "X with Y" ("Visual Reinforcement Learning with Imagined Goals"). X is added as a proposed
+    method unless its head makes it a task ("Bilevel Optimization under ...")."""
+    if not title_doc.has_annotation("DEP") or _title_name(title_doc) or _title_kind(title_doc) in set(_cues()["survey_heads"]):
         return mentions
-    cut = next((t.i for t in title_doc if t.lower_ in {"for", "via", "with"} and t.i > 0), None)
+    colon = next((t.i for t in title_doc if t.text == ":"), None)
+    begin = colon + 1 if colon is not None else 0
+    while begin < len(title_doc) and title_doc[begin].pos_ == "DET":
+        begin += 1
+    segment = title_doc[begin:]
+    preps = {"for", "via", "with", "in", "under", "on", "from", "through", "using", "of", "beyond", "without", "to"}
+    cut = next((t.i for t in segment if t.lower_ in preps and t.i > begin + 1 and title_doc[t.i - 1].whitespace_), None)
     if cut is None:
         return mentions
     heads = _heads()
-    first = title_doc[0].lower_
+    first = title_doc[begin].lower_
     if first.endswith("ing") and first != "learning":
         return mentions  # "Improving X with Y" names a goal, not a contribution
-    start = 1 if first in {"learning", "towards", "toward", "on", "beyond"} else 0
+    start = begin + 1 if first in {"learning", "towards", "toward", "on", "beyond"} else begin
     if title_doc[start].lower_ in heads["evaluative"] or title_doc[start].lower_ in heads["modifiers_dropped"]:
         return mentions  # "Optimal Representations for ...", "Fast Rates for ...": a property, not a name
     phrase = title_doc[start:cut]
+    if title_doc[cut].lower_ == "with":
+        after = next((t.i for t in title_doc[cut + 1 :] if t.lower_ in preps or t.is_punct and t.text != "-"), len(title_doc))
+        tail = title_doc[cut + 1 : after]
+        if len(tail) >= 2 and tail[-1].lemma_.lower() in heads["Method"] and tail[-1].lemma_.lower() not in heads["Task"]:
+            phrase = tail  # "... with Programmable Variational Inference"
+        elif 1 <= len(tail) <= 3 and all(t.pos_ in {"NOUN", "PROPN", "ADJ", "VERB"} for t in tail):
+            phrase = title_doc[start:after]  # "Visual Reinforcement Learning with Imagined Goals"
+            return _add_title_contribution(phrase, mentions)
+        else:
+            return mentions
     if not 2 <= len(phrase) <= 5 or not all(t.pos_ in {"NOUN", "PROPN", "ADJ", "PUNCT", "VERB"} for t in phrase):
         return mentions
     head = phrase[-1].lemma_.lower()
     if head in heads["Task"] or head in heads["Dataset"] or head in heads["Metric"] or phrase[-1].lower_ in heads["generic"]:
         return mentions
+    return _add_title_contribution(phrase, mentions)
+
+
+def _add_title_contribution(phrase: Span, mentions: list[Mention]) -> list[Mention]:
+    """Mark ``phrase`` (and the abstract's mentions of the same name) proposed methods."""
     key = canonical_key(phrase.text)
-    out = [replace(m, role="proposed", type="Method") if m.field == "title" and m.canonical == key else m for m in mentions]
+    out = [replace(m, role="proposed", type="Method") if m.canonical == key else m for m in mentions]
     if not any(m.field == "title" and m.canonical == key for m in mentions):
         out.insert(0, Mention(text=phrase.text, type="Method", start=phrase.start_char, end=phrase.end_char, field="title",
-                              sentence=title, role="proposed", confidence=0.55, canonical=key))
+                              sentence=phrase.doc.text, role="proposed", confidence=0.55, canonical=key))
     return out
 
 

@@ -242,3 +242,28 @@ def test_a_known_task_inside_a_defined_name_is_still_a_task(nlp):
     x = extract_paper(paper, nlp)
     assert ("Representation Learning", "Task") in {(m.text, m.type) for m in x.mentions}
     assert {m.role for m in mentions_of(x, "FURL")} == {"proposed"}
+
+
+def test_title_x_with_y_names_the_contribution():
+    rig = fx.extraction("Visual Reinforcement Learning with Imagined Goals")
+    assert {m.role for m in mentions_of(rig, "Visual Reinforcement Learning with Imagined Goals")} == {"proposed"}
+    ppl = fx.extraction("Probabilistic Programming with Programmable Variational Inference")
+    assert {m.role for m in mentions_of(ppl, "Programmable Variational Inference")} == {"proposed"}
+    # a hyphenated "End-to-End" is not "X to Y"
+    web = fx.extraction("End-to-End Goal-Driven Web Navigation")
+    assert not [m for m in web.mentions if m.text.endswith("-")]
+
+
+def test_the_description_after_an_unnamed_colon_is_the_contribution():
+    x = fx.extraction("Beyond Log Likelihood")
+    roles = {m.role for m in x.mentions if m.canonical == canonical_key("probability-based objectives")}
+    assert roles == {"proposed"}
+
+
+def test_a_known_name_inside_a_new_description_gives_way_to_it():
+    lazy = fx.extraction("The Virtues of Laziness in Model-based RL")
+    assert {m.role for m in mentions_of(lazy, "no-regret algorithms")} == {"proposed"}
+    cts = fx.extraction("Conversational Tree Search")
+    assert {m.role for m in mentions_of(cts, "Reinforcement Learning architecture")} == {"proposed"}
+    p3o = fx.extraction("Pairwise Proximal Policy Optimization")
+    assert not mentions_of(p3o, "trajectory-wise policy gradient algorithm")  # it only describes P3O
