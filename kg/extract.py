@@ -282,6 +282,8 @@ class MentionFinder:
     def __init__(self, vocab=None) -> None:
         heads = _heads()
         self.appositions = None
+        self._lexicon_at: dict = {}
+        self.means = tuple(_cues()["means_suffixes"])
         if vocab is not None:
             self.appositions = DependencyMatcher(vocab)
             self.appositions.add("NAMED_BY_APPOSITION", [_cues()["apposition_pattern"]])
@@ -293,6 +295,7 @@ class MentionFinder:
         self.generic_phrases = {canonical_key(p) for p in heads["generic_phrases"]}
 
     def __call__(self, doc: Doc) -> Doc:
+        self._lexicon_at = {(doc, s.start, s.end): s.label_ for s in doc.spans.get("kg_lexicon", [])}
         candidates: list[tuple[Span, str, float, str]] = []
         for span in doc.spans.get("kg_lexicon", []):
             if not _inside_new_description(span):
@@ -340,6 +343,19 @@ class MentionFinder:
                 inner._.kg_confidence = 0.6
                 inner._.kg_source = "nested"
                 nested.setdefault((span.start, span.end), inner)
+        # a name that qualifies a task head names a task with it: "[LLM alignment]", "[ImageNet classification]"
+        for m in chosen:
+            root = m.root
+            head = root.head
+            if (
+                m.label_ in {"Method", "Dataset"} and m._.kg_source != "phrase" and root.dep_ == "compound"
+                and head.i == m.end and head.pos_ == "NOUN" and head.lemma_.lower() in self.head_types["Task"]
+                and not _by_means(m)
+            ):
+                task = Span(doc, m.start, head.i + 1, label="Task")
+                task._.kg_confidence = 0.55
+                task._.kg_source = "nested"
+                nested.setdefault((task.start, task.end), task)
         taken = {(m.start, m.end) for m in chosen}
         doc.spans["kg_mentions"] = sorted([*chosen, *(n for k, n in nested.items() if k not in taken)], key=lambda m: m.start)
         return doc
@@ -542,6 +558,9 @@ class MentionFinder:
         if any(t.pos_ == "ADP" for t in span[1:-1]) and span.root.i < span.end - 1:
             head = span.root  # "Question Answering over Knowledge Graphs" is a kind of answering
             span = span.doc[span.start : head.i + 1]
+            known = self._lexicon_at.get((span.doc, span.start, span.end))
+            if known:
+                return known  # "[Reinforcement Learning] from AI Feedback" is a kind of reinforcement learning
         lemma = head.lemma_.lower()
         text_lower = head.lower_
         if len(span) == 1 and (not is_name_like(head.text) or head.text in _NOT_NAMES):
@@ -563,6 +582,8 @@ class MentionFinder:
             return "Dataset" if named or _DATASET_NAME.search(span[0].text) else None
         if lemma in self.head_types["Metric"] and len(span) <= 3:
             return "Metric"
+        if (lemma in self.head_types["Task"] or text_lower in self.head_types["Task"]) and _by_means(span):
+            return "Method"  # "attention-based graph modeling", "gradient-based optimization": a way to do it
         if lemma in self.head_types["Task"] or text_lower in self.head_types["Task"]:
             return "Task"
         if lemma in self.head_types["Method"] or text_lower in self.head_types["Method"]:
@@ -691,6 +712,15 @@ class MentionFinder:
             new._.kg_source = source
             chosen.append(new)
         return sorted(chosen, key=lambda s: s.start)
+
+
+def _by_means(span: Span) -> bool:
+    """Whether a task-headed phrase says *how* ("gradient-based", "retrieval-augmented"): a technique."""
+    suffixes = tuple(_cues()["means_suffixes"])
+    doc = span.doc
+    return any(
+        doc[i].text == "-" and doc[i + 1].lower_.endswith(suffixes) for i in range(span.start, span.end - 2)
+    )
 
 
 def _inside_new_description(span: Span) -> bool:

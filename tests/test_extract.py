@@ -267,3 +267,24 @@ def test_a_known_name_inside_a_new_description_gives_way_to_it():
     assert {m.role for m in mentions_of(cts, "Reinforcement Learning architecture")} == {"proposed"}
     p3o = fx.extraction("Pairwise Proximal Policy Optimization")
     assert not mentions_of(p3o, "trajectory-wise policy gradient algorithm")  # it only describes P3O
+
+
+# -- types: tasks and techniques -----------------------------------------------------------------
+
+
+def test_a_task_head_reached_by_some_means_is_a_technique():
+    x = fx.extraction("GREATERPROMPT")
+    assert {m.type for m in mentions_of(x, "internal gradient-based optimization")} == {"Method"}
+    ontology = fx.extraction("Heterogeneous LLM Methods for Ontology Learning")
+    assert {m.type for m in mentions_of(ontology, "attention-based graph modeling")} == {"Method"}
+
+
+def test_a_long_form_built_on_a_known_method_is_that_kind_of_method():
+    x = fx.extraction("Reinforcement Learning Enhanced LLMs: A Survey")
+    assert {m.type for m in x.mentions if m.text in {"RLAIF", "Reinforcement Learning from AI Feedback"}} == {"Method"}
+
+
+def test_a_name_qualifying_a_task_head_names_a_task(nlp):
+    x = extract_paper(Paper("a", "", "We study LLM alignment with human preferences."), nlp)
+    assert ("LLM alignment", "Task") in {(m.text, m.type) for m in x.mentions}
+    assert ("LLM", "Method") in {(m.text, m.type) for m in x.mentions}
