@@ -88,9 +88,9 @@ def _initials_long_form(letters: str, words: list[str], limit: int) -> int | Non
         candidate = words[len(words) - n :]
         if any(w in {",", ";", ":", "(", ")", "."} for w in candidate):
             return None
-        if candidate[0].lower() in _STOP_BOUNDARY:
-            continue
         initials = "".join(part[0].lower() for w in candidate for part in re.split(r"[-/]", w) if part[:1].isalnum())
+        if candidate[0].lower() in _STOP_BOUNDARY and not (candidate[0].lower() in _NAMING and initials == letters):
+            continue  # "named entity recognition (NER)": every initial used, so "named" is part of the name
         if initials[:1] == letters[:1] and _is_subsequence(letters, initials) and _word_count_fits(letters, candidate):
             return n
     return None

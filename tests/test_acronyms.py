@@ -70,3 +70,8 @@ def test_initials_that_spell_the_short_form_win_over_letters_found_inside_words(
     words = "a novel policy gradient algorithm , Pairwise Proximal Policy Optimization".split()
     assert best_long_form("P3O", words) == 4  # not "Proximal Policy Optimization", whose "opt" holds a p
     assert best_long_form("GCRL", "Unsupervised goal-conditioned reinforcement learning".split()) == 3
+
+
+def test_named_starts_a_long_form_when_every_initial_is_used():
+    assert best_long_form("NER", "modern named entity recognition".split()) == 3
+    assert best_long_form("FB", "a method named Foo Bar".split()) == 2
