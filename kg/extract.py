@@ -69,6 +69,13 @@ def _cues() -> dict:
     return json.loads(resources.files("kg.patterns").joinpath("cues.json").read_text("utf-8"))
 
 
+@lru_cache(maxsize=None)
+def _cue(name: str):
+    """One cue list of ``cues.json`` as a frozenset (a mapping stays a dict)."""
+    value = _cues()[name]
+    return value if isinstance(value, dict) else frozenset(value)
+
+
 def _term_list(name: str) -> list[str]:
     text = resources.files("kg.patterns").joinpath(name).read_text("utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
@@ -243,27 +250,10 @@ def is_name_like(text: str) -> bool:
 
 
 _DATASET_NAME = re.compile(r"(?i)(bench|benchmark|dataset|corpus|arena|gym|world|suite|-?qa|leaderboard)$")
-# words that are not names even when capitalised
-_NOT_NAMES = {"AND", "OR", "OF", "IN", "AI", "ML", "API", "APIs", "UI", "CLI", "GPU", "GPUs", "CPU", "CPUs", "URL", "II",
-              "III", "IV", "US", "UK", "EU", "TPU", "TPUs", "PhD", "IoT", "NLP", "CV", "MLOps", "DevOps", "AGI", "LLM-based", "NeurIPS", "ICML", "ICLR", "ACL", "EMNLP",
-              "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI", "KDD", "GitHub", "PyPI", "arXiv"}
-# adjectives that say how good or how big something is, never what it is
+# adjective endings that name a kind of thing ("spectral", "adversarial"), not praise or size
 _SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ed")
-# "constructed from X", "collected from X": X is a data source
-_SOURCING_VERBS = {"collect", "construct", "crawl", "extract", "derive", "build", "gather", "scrape", "source", "mine",
-                   "sample", "curate", "draw", "obtain", "create", "harvest"}
-# heads of phrases that name a task inside them: "a face detection application"
-_TASK_CONTAINERS = {"application", "system", "model", "network", "challenge", "benchmark", "dataset", "archive",
-                    "framework", "method", "approach", "pipeline", "tool", "competition", "module", "field", "area",
-                    "domain", "task", "problem", "algorithm", "technique", "architecture"}
-# generic heads after a name add nothing to it: "PARL framework" is PARL
-_NAME_HEADS = {"method", "approach", "model", "framework", "algorithm", "technique", "scheme", "system", "architecture",
-               "dataset", "benchmark", "environment", "data"}
 # hyphen compounds that place or size a thing rather than name it: "upper-level", "first-order"
 _POSITIONAL = ("-level", "-order", "-scale", "-grained", "-wise", "-stage", "-step", "-time")
-_EVAL_WORDS = {"experiment", "result", "evaluation", "evaluate", "benchmark", "test", "outperform", "achieve",
-               "perform", "performance", "accuracy", "score", "improve", "improvement", "surpass", "validate",
-               "state-of-the-art", "sota", "empirical", "gain", "baseline", "demonstrate", "show"}
 
 
 @Language.factory("kg_mentions")
@@ -304,7 +294,7 @@ class MentionFinder:
         defined: dict[str, str] = {}
         for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
             trimmed = self.trim(long_span, keep_generic_tail=True)
-            if trimmed is None or short_span.text in _NOT_NAMES:
+            if trimmed is None or short_span.text in _cue("not_names"):
                 continue
             label = (
                 lexicon_types.get(short_span.text.lower())
@@ -330,7 +320,7 @@ class MentionFinder:
         chosen = self.resolve(doc, candidates)
         named_at = {m.start for m in chosen if m._.kg_source != "phrase"}
         chosen = [m for m in chosen if not _describes_a_name(m, named_at)]
-        containers = [*chosen, *(c for c in doc.noun_chunks if len(c) >= 3 and c.root.lemma_.lower() in _TASK_CONTAINERS)]
+        containers = [*chosen, *(c for c in doc.noun_chunks if len(c) >= 3 and c.root.lemma_.lower() in _cue("task_containers"))]
         nested = {(n.start, n.end): n for n in self.nested_tasks(containers)}
         # a known name inside a defined name is still mentioned: "Federated User [Representation
         # Learning] (FURL)", "Temporal [Dropout] (TD)"
@@ -415,7 +405,7 @@ class MentionFinder:
         i = 0
         while i < len(doc):
             tok = doc[i]
-            if not is_name_like(tok.text) or tok.text in _NOT_NAMES or tok.like_url or tok.like_email:
+            if not is_name_like(tok.text) or tok.text in _cue("not_names") or tok.like_url or tok.like_email:
                 i += 1
                 continue
             start, end = i, i + 1
@@ -482,7 +472,7 @@ class MentionFinder:
                     elif _title_case_name(trimmed) and trimmed.root.head.lemma_.lower() in {"use", "via", "employ", "apply", "adopt", "with"}:
                         yield trimmed, "Method", 0.5, "phrase"  # "trained using Experience Replay"
                     continue
-                if len(trimmed) == 2 and head in _NAME_HEADS and (trimmed[0].pos_ == "PROPN" or is_name_like(trimmed[0].text)):
+                if len(trimmed) == 2 and head in _cue("name_heads") and (trimmed[0].pos_ == "PROPN" or is_name_like(trimmed[0].text)):
                     trimmed = trimmed[:1]  # "the Xception model" names Xception
                 yield trimmed, label, 0.6, "phrase"
 
@@ -563,7 +553,7 @@ class MentionFinder:
                 return known  # "[Reinforcement Learning] from AI Feedback" is a kind of reinforcement learning
         lemma = head.lemma_.lower()
         text_lower = head.lower_
-        if len(span) == 1 and (not is_name_like(head.text) or head.text in _NOT_NAMES):
+        if len(span) == 1 and (not is_name_like(head.text) or head.text in _cue("not_names")):
             return None
         if canonical_key(span.text) in self.generic_phrases:
             return None
@@ -655,15 +645,15 @@ class MentionFinder:
             t.lower_ in {"as", "e.g.", "e.g", "including", "like", ":", "("} for t in window
         ):
             return True
-        if root.dep_ == "pobj" and root.head.lower_ == "from" and root.head.head.lemma_.lower() in _SOURCING_VERBS:
+        if root.dep_ == "pobj" and root.head.lower_ == "from" and root.head.head.lemma_.lower() in _cue("sourcing_verbs"):
             return True
         if root.dep_ == "pobj" and root.head.lower_ in {"on", "across"}:
             governor = root.head.head
             if governor.lemma_.lower() in {"base", "build", "rely", "focus", "depend"}:
                 return False
-            if governor.lemma_.lower() in _EVAL_WORDS:
+            if governor.lemma_.lower() in _cue("evaluation_words"):
                 return True
-            return any(t.lemma_.lower() in _EVAL_WORDS for t in sent)
+            return any(t.lemma_.lower() in _cue("evaluation_words") for t in sent)
         return False
 
     # -- overlap resolution -------------------------------------------------------------------
@@ -734,7 +724,7 @@ def _inside_new_description(span: Span) -> bool:
     root = span.root
     head = root.head
     return (
-        root.dep_ in {"compound", "amod", "nmod"} and head.i == span.end and head.lemma_.lower() in _NAME_HEADS
+        root.dep_ in {"compound", "amod", "nmod"} and head.i == span.end and head.lemma_.lower() in _cue("name_heads")
         and any(c.lower_ in {"novel", "new", "our", "proposed"} for c in head.children)
     )
 
@@ -745,7 +735,7 @@ def _describes_a_name(span: Span, named_at: set[int]) -> bool:
     say what the name is; the description is not another entity. ``named_at``: start tokens of names."""
     root = span.root
     head = root.head
-    if span._.kg_source != "phrase" or root.lemma_.lower() not in _NAME_HEADS:
+    if span._.kg_source != "phrase" or root.lemma_.lower() not in _cue("name_heads"):
         return False
     doc = span.doc
     if span.end + 1 < len(doc) and doc[span.end].text == "," and span.end + 1 in named_at:
@@ -829,33 +819,6 @@ def _split_coordination(chunk: Span) -> list[Span]:
 # ---------------------------------------------------------------------------------------------
 # Claims
 
-_RESULT_VERBS = {
-    "outperform": "outperforms", "surpass": "outperforms", "beat": "outperforms", "exceed": "outperforms",
-    "dominate": "outperforms", "superior": "outperforms", "superiority": "outperforms", "better": "outperforms",
-    "improve": "improves", "boost": "improves", "enhance": "improves", "increase": "improves", "promote": "improves",
-    "raise": "improves", "gain": "improves", "advance": "improves", "improvement": "improves",
-    "reduce": "reduces", "decrease": "reduces", "lower": "reduces", "cut": "reduces", "shrink": "reduces",
-    "speed": "reduces", "accelerate": "reduces", "save": "reduces", "filter": "reduces", "fewer": "reduces",
-    "match": "matches", "rival": "matches", "equal": "matches", "comparable": "matches", "par": "matches",
-    "converge": "converges", "convergence": "converges", "require": "converges",
-    "achieve": "achieves", "attain": "achieves", "obtain": "achieves", "reach": "achieves", "set": "achieves",
-    "deliver": "achieves", "yield": "achieves", "establish": "achieves", "success": "achieves",
-}
-_CLAIM_VERBS = {"outperform", "surpass", "beat", "exceed", "dominate", "improve", "boost", "enhance", "reduce",
-                "decrease", "lower", "achieve", "attain", "reach", "match", "rival", "converge", "accelerate",
-                "speed", "gain", "obtain", "yield", "deliver"}
-_EVIDENCE_NOUNS = {"experiment", "result", "evaluation", "study", "analysis", "finding", "empirical", "empirically",
-                   "ablation", "theoretically", "theoretical", "simulation", "experimental", "experimentally"}
-_SHOW_VERBS = {"show", "demonstrate", "confirm", "verify", "validate", "indicate", "reveal", "suggest", "prove",
-               "find", "observe", "showcase", "uncover", "elucidate", "establish", "highlight", "bear"}
-_POSITIVE = {"state-of-the-art", "sota", "superior", "superiority", "better", "significantly", "substantially",
-             "consistently", "remarkably", "notably", "competitive", "best", "higher", "faster", "fewer",
-             "effectiveness", "efficacy", "robustness", "scalability", "outperform", "outperforms", "gains",
-             "improvement", "improvements", "effective", "efficient", "success", "guarantee", "guarantees",
-             "comparable", "invariant", "sufficient", "convergence"}
-_MOTIVATION_START = {"however", "although", "though", "while", "despite", "unfortunately", "yet", "but", "recently",
-                     "traditionally", "typically", "existing", "prior", "previous", "most", "many", "current"}
-_FUTURE = {"will", "plan", "aim", "seek", "intend", "hope", "would"}
 _VALUE = re.compile(
     r"(?<![\w.])(?P<num>[-+]?\d+(?:[.,]\d+)?)(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?\s*(?P<unit>\\?%|×|x\b|times\b|-?fold\b|percentage points?\b|points?\b|pp\b|dB\b|ms\b|seconds\b|hours\b|GB\b|MB\b)?"
 )
@@ -911,21 +874,21 @@ def classify_claim(sent: Span) -> tuple[str | None, float]:
     root = sent.root
     we_subject = any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {"we"} for c in root.children)
     show = any(
-        t.lemma_.lower() in _SHOW_VERBS and t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"acl", "amod", "relcl", "advcl", "xcomp"}
+        t.lemma_.lower() in _cue("finding_verbs") and t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"acl", "amod", "relcl", "advcl", "xcomp"}
         for t in sent
     )
-    result_verb = any(t.lemma_.lower() in _CLAIM_VERBS and t.pos_ == "VERB" for t in sent)
-    evidence = bool(lemmas & _EVIDENCE_NOUNS)
+    result_verb = any(t.lemma_.lower() in _cue("claim_verbs") and t.pos_ == "VERB" for t in sent)
+    evidence = bool(lemmas & _cue("evidence_words"))
     evidence_subject = any(
-        c.dep_ in {"nsubj", "nsubjpass"} and c.lemma_.lower() in _EVIDENCE_NOUNS | {"this", "it", "which"}
+        c.dep_ in {"nsubj", "nsubjpass"} and c.lemma_.lower() in _cue("evidence_words") | {"this", "it", "which"}
         for c in root.children
     ) and evidence
     number = _result_number(sent)
-    positive = bool(lowers & _POSITIVE) or "state-of-the-art" in sent.text.lower()
+    positive = bool(lowers & _cue("positive_words")) or "state-of-the-art" in sent.text.lower()
     comparative = bool(lemmas & {"outperform", "surpass", "beat", "exceed", "than", "compare", "over", "dominate",
                                  "comparable", "superior", "superiority"})
     ours = bool(lowers & {"our", "we", "proposed", "ours", "this"})
-    if lemmas & _FUTURE and not (show and evidence):
+    if lemmas & _cue("future_words") and not (show and evidence):
         return None, 0.0
     if lowers & {"?"}:
         return None, 0.0
@@ -933,7 +896,7 @@ def classify_claim(sent: Span) -> tuple[str | None, float]:
     summing_up = sent.text.lower().startswith(("overall", "in summary", "in conclusion", "to summarize", "in short", "taken together"))
     if describing and not summing_up:
         return None, 0.0
-    if first in _MOTIVATION_START and not (show and (we_subject or evidence)):
+    if first in _cue("motivation_openers") and not (show and (we_subject or evidence)):
         return None, 0.0
     if show and (we_subject or evidence or "that" in lowers or ours):
         score = 0.75
@@ -1247,7 +1210,7 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
             elif span.label_ == "Task":
                 # a task a paper sets up is still a task (used), but a task-named technique the proposed
                 # method "leverages" is part of the proposal
-                if span.root.head.lemma_.lower() in _USING_VERBS and any(
+                if span.root.head.lemma_.lower() in _cue("using_verbs") and any(
                     _in_object_of(span, verb, clauses=True) for verb in proposal_tokens
                 ) and not lexicon:
                     keys.add(canonical_key(span.text))
@@ -1368,7 +1331,7 @@ def _is_modifier(span: Span) -> bool:
         between = span.doc[span.end : root.head.i]
         if any(t.dep_ == "cc" or t.text in {",", ";"} for t in between):
             return False  # a misparsed coordination: "[initialization refinement] and periodic updates"
-        return root.head.lemma_.lower() not in _NAME_HEADS
+        return root.head.lemma_.lower() not in _cue("name_heads")
     return False
 
 
@@ -1379,7 +1342,7 @@ def _behind_preposition(span: Span) -> bool:
     while tok.dep_ == "conj" and hops < 4:
         tok = tok.head
         hops += 1
-    return tok.dep_ == "pobj" and tok.head.lower_ in _LEAVING_PREPS
+    return tok.dep_ == "pobj" and tok.head.lower_ in _cue("leaving_prepositions")
 
 
 def _subject_is_us(verb) -> bool:
@@ -1397,11 +1360,8 @@ def _subject_is_us(verb) -> bool:
     return False
 
 
-_LEAVING_PREPS = {"for", "to", "in", "on", "with", "from", "by", "over", "against", "across", "via", "under", "than",
-                  "into", "through", "at", "beyond", "without", "between", "among", "like", "as"}
 
 
-_USING_VERBS = {"leverage", "employ", "combine", "incorporate", "feature", "integrate", "adopt", "exploit", "utilize"}
 
 
 def _listed_after_novel(span: Span) -> bool:
@@ -1422,7 +1382,7 @@ def _in_object_of(span: Span, verb, clauses: bool = False) -> bool:
         return False
     tok = span.root
     while tok.head.i != tok.i:
-        if tok.dep_ == "pobj" and tok.head.lower_ in _LEAVING_PREPS:
+        if tok.dep_ == "pobj" and tok.head.lower_ in _cue("leaving_prepositions"):
             return False
         if tok.dep_ in {"relcl", "acl", "advcl"} and tok.head.i != verb.i and not clauses:
             return False
@@ -1504,15 +1464,13 @@ def _direction(sent: Span) -> str | None:
     """The claim's direction from its first result word, in sentence order."""
     for tok in sent:
         lemma = tok.lemma_.lower()
-        if lemma in _RESULT_VERBS and (tok.pos_ in {"VERB", "NOUN", "ADJ"} or lemma == "par"):
-            return _RESULT_VERBS[lemma]
+        if lemma in _cue("result_directions") and (tok.pos_ in {"VERB", "NOUN", "ADJ"} or lemma == "par"):
+            return _cue("result_directions")[lemma]
     if "state-of-the-art" in sent.text.lower():
         return "achieves"
     return None
 
 
-_COMPARISON_VERBS = {"outperform", "surpass", "beat", "exceed", "dominate", "match", "rival"}
-_COMPARISON_PREPS = {"than", "over", "to", "with", "against"}
 
 
 def _compared_to(sent: Span, methods: list[Mention]) -> tuple[str | None, int | None]:
@@ -1521,9 +1479,9 @@ def _compared_to(sent: Span, methods: list[Mention]) -> tuple[str | None, int | 
     for tok in sent:
         lemma = tok.lemma_.lower()
         target = None
-        if lemma in _COMPARISON_VERBS and tok.pos_ == "VERB":
+        if lemma in _cue("comparison_verbs") and tok.pos_ == "VERB":
             target = next((c for c in tok.children if c.dep_ in {"dobj", "obj"}), None)
-        elif tok.lower_ in _COMPARISON_PREPS and (
+        elif tok.lower_ in _cue("comparison_prepositions") and (
             tok.lower_ == "than" or tok.head.lemma_.lower() in {"compare", "comparable", "improvement", "gain",
                                                                "advantage", "superior", "better", "improve"}
             or tok.lower_ == "over" and tok.head.pos_ in {"NOUN", "VERB", "ADJ"}
