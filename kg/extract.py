@@ -287,8 +287,13 @@ class MentionFinder:
     def __call__(self, doc: Doc) -> Doc:
         self._lexicon_at = {(doc, s.start, s.end): s.label_ for s in doc.spans.get("kg_lexicon", [])}
         candidates: list[tuple[Span, str, float, str]] = []
+        set_aside: list[tuple[Span, str]] = []
         for span in doc.spans.get("kg_lexicon", []):
-            if not _inside_new_description(span):
+            if _negated_compound(span):
+                continue
+            if _inside_new_description(span):
+                set_aside.append((span, span.label_))
+            else:
                 candidates.append((span, span.label_, 0.9, "lexicon"))
         lexicon_types = {span.text.lower(): span.label_ for span in doc.spans.get("kg_lexicon", [])}
         defined: dict[str, str] = {}
@@ -329,6 +334,13 @@ class MentionFinder:
                 (label == "Task" or c._.kg_source == "acronym-long") and c.start <= span.start and span.end <= c.end and len(c) > len(span)
                 for c in chosen
             ):
+                inner = Span(doc, span.start, span.end, label=label)
+                inner._.kg_confidence = 0.6
+                inner._.kg_source = "nested"
+                nested.setdefault((span.start, span.end), inner)
+        # a name inside a new description is still mentioned, as used: "a novel [RL] framework"
+        for span, label in set_aside:
+            if any(c.start <= span.start and span.end <= c.end for c in chosen):
                 inner = Span(doc, span.start, span.end, label=label)
                 inner._.kg_confidence = 0.6
                 inner._.kg_source = "nested"
@@ -713,20 +725,22 @@ def _by_means(span: Span) -> bool:
     )
 
 
+def _negated_compound(span: Span) -> bool:
+    """A known term fused to a function word: "two no-[regret] algorithms" is not about regret."""
+    doc = span.doc
+    return span.start >= 2 and doc[span.start - 1].text == "-" and not doc[span.start - 2].whitespace_ and (
+        doc[span.start - 2].is_lower and doc[span.start - 2].is_stop
+    )
+
+
 def _inside_new_description(span: Span) -> bool:
     """A known name that is only part of a larger new thing: "a novel [deep Reinforcement Learning]
-    architecture", "two no-[regret] algorithms". The larger phrase is the mention."""
-    doc = span.doc
-    if span.start >= 2 and doc[span.start - 1].text == "-" and not doc[span.start - 2].whitespace_ and (
-        doc[span.start - 2].is_lower and doc[span.start - 2].is_stop
-    ):
-        return True  # "no-regret", "non-convex": the prefix negates or qualifies the term
+    architecture". The larger phrase is the mention (the name stays, nested, as used)."""
     root = span.root
     head = root.head
-    return (
-        root.dep_ in {"compound", "amod", "nmod"} and head.i == span.end and head.lemma_.lower() in _cue("name_heads")
-        and any(c.lower_ in {"novel", "new", "our", "proposed"} for c in head.children)
-    )
+    if not (root.dep_ in {"compound", "amod", "nmod"} and head.i == span.end and head.lemma_.lower() in _cue("name_heads")):
+        return False
+    return any(c.lower_ in {"novel", "new", "our", "proposed"} for c in head.children)
 
 
 def _describes_a_name(span: Span, named_at: set[int]) -> bool:
@@ -738,8 +752,11 @@ def _describes_a_name(span: Span, named_at: set[int]) -> bool:
     if span._.kg_source != "phrase" or root.lemma_.lower() not in _cue("name_heads"):
         return False
     doc = span.doc
-    if span.end + 1 < len(doc) and doc[span.end].text == "," and span.end + 1 in named_at:
-        return True
+    if span.end + 1 < len(doc) and doc[span.end].text == "," and (
+        span.end + 1 in named_at
+        or doc[span.end + 1].lower_ in set(_heads()["naming_words"]) and span.end + 2 in named_at
+    ):
+        return True  # "a new bilevel optimization algorithm, namely BO-REP"
     return root.dep_ == "appos" and head.i < span.start and (is_name_like(head.text) or head.pos_ == "PROPN")
 
 
@@ -1199,7 +1216,7 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
             t.lemma_.lower() in {"call", "name", "dub", "term"} and t.pos_ == "VERB" and t.tag_ != "VBG")]
         in_sent = [m for m in mentions if sent.start <= m.start < sent.end and m.label_ in {"Method", "Dataset", "Task"}]
         for span in in_sent:
-            if _is_modifier(span):
+            if _is_modifier(span) or span._.kg_source == "nested":
                 continue
             before = {t.lower_ for t in abstract_doc[max(sent.start, span.start - 3) : span.start]}
             lexicon = span._.kg_source == "lexicon"

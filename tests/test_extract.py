@@ -288,3 +288,15 @@ def test_a_name_qualifying_a_task_head_names_a_task(nlp):
     x = extract_paper(Paper("a", "", "We study LLM alignment with human preferences."), nlp)
     assert ("LLM alignment", "Task") in {(m.text, m.type) for m in x.mentions}
     assert ("LLM", "Method") in {(m.text, m.type) for m in x.mentions}
+
+
+def test_a_description_before_namely_is_not_another_entity():
+    x = fx.extraction("Bilevel Optimization under Unbounded Smoothness")
+    assert not mentions_of(x, "bilevel optimization algorithm")  # "a new ... algorithm, namely BO-REP"
+    assert {m.role for m in mentions_of(x, "BO-REP")} == {"proposed"}
+
+
+def test_a_known_name_inside_a_new_description_is_kept_as_used(nlp):
+    x = extract_paper(Paper("r", "", "We propose a novel deep reinforcement learning architecture for dialog."), nlp)
+    assert {m.role for m in x.mentions if m.text == "reinforcement learning architecture"} == {"proposed"}
+    assert {m.role for m in x.mentions if m.text.lower().endswith("reinforcement learning")} == {"used"}
