@@ -471,7 +471,7 @@ class MentionFinder:
                     modifiers = self.trim(trimmed[:-1])
                     if modifiers is not None and any(
                         t.pos_ in {"NOUN", "PROPN"} or is_name_like(t.text) for t in modifiers
-                    ) and not modifiers.text.lower().endswith(_POSITIONAL):
+                    ) and not modifiers.text.lower().endswith(_POSITIONAL) and not _describing_modifier(modifiers):
                         first = modifiers[0]
                         named = (first.pos_ == "PROPN" or is_name_like(first.text) or first.is_title) and not first.is_sent_start
                         yield modifiers, "Dataset" if named else "Task", 0.6, "phrase"
@@ -723,6 +723,15 @@ def _by_means(span: Span) -> bool:
     return any(
         doc[i].text == "-" and doc[i + 1].lower_.endswith(suffixes) for i in range(span.start, span.end - 2)
     )
+
+
+def _describing_modifier(span: Span) -> bool:
+    """Words before "task(s)" that say what the task is like or who does it, not what it is:
+    "time-consuming tasks", "end-user tasks"."""
+    last = span[-1]
+    if last.tag_ in {"VBG", "VBN", "JJ"} and len(span) > 1 and span[-2].text == "-":
+        return True
+    return len(span) == 3 and span[1].text == "-" and last.lemma_.lower() in _cue("agent_nouns")
 
 
 def _negated_compound(span: Span) -> bool:

@@ -300,3 +300,10 @@ def test_a_known_name_inside_a_new_description_is_kept_as_used(nlp):
     x = extract_paper(Paper("r", "", "We propose a novel deep reinforcement learning architecture for dialog."), nlp)
     assert {m.role for m in x.mentions if m.text == "reinforcement learning architecture"} == {"proposed"}
     assert {m.role for m in x.mentions if m.text.lower().endswith("reinforcement learning")} == {"used"}
+
+
+def test_what_a_task_is_like_or_who_does_it_is_not_a_task():
+    x = fx.extraction("Enabling more efficient and cost-effective AI/ML systems")
+    assert not mentions_of(x, "time-consuming")  # "time-consuming tasks"
+    llm = fx.extraction("LLM+Reasoning+Planning")
+    assert not mentions_of(llm, "end-user")  # "end-user tasks"
