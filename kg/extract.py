@@ -317,7 +317,8 @@ class MentionFinder:
         candidates.extend(self.appositive_names(doc))
         candidates.extend(self.names(doc))
         candidates.extend(self.hyphen_names(doc))
-        candidates.extend(self.noun_phrases(doc))
+        chunks = list(doc.noun_chunks)  # the chunk iterator walks the parse: once per Doc
+        candidates.extend(self.noun_phrases(doc, chunks))
         candidates = [
             (_glue(c[0], variants=c[3] == "acronym-use") if c[3] in {"lexicon", "name", "acronym-use"} else c[0], *c[1:])
             for c in candidates
@@ -325,7 +326,7 @@ class MentionFinder:
         chosen = self.resolve(doc, candidates)
         named_at = {m.start for m in chosen if m._.kg_source != "phrase"}
         chosen = [m for m in chosen if not _describes_a_name(m, named_at)]
-        containers = [*chosen, *(c for c in doc.noun_chunks if len(c) >= 3 and c.root.lemma_.lower() in _cue("task_containers"))]
+        containers = [*chosen, *(c for c in chunks if len(c) >= 3 and c.root.lemma_.lower() in _cue("task_containers"))]
         nested = {(n.start, n.end): n for n in self.nested_tasks(containers)}
         # a known name inside a defined name is still mentioned: "Federated User [Representation
         # Learning] (FURL)", "Temporal [Dropout] (TD)"
@@ -453,9 +454,9 @@ class MentionFinder:
             span = doc[i : i + 3]
             yield span, self.type_name(span), 0.65, "name"
 
-    def noun_phrases(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+    def noun_phrases(self, doc: Doc, chunks: Sequence[Span] | None = None) -> Iterator[tuple[Span, str, float, str]]:
         """Noun chunks, coordinations split ("learned policy and expert policy" is two), typed by head."""
-        for chunk in doc.noun_chunks:
+        for chunk in doc.noun_chunks if chunks is None else chunks:
             if any(t.like_url or t.like_email for t in chunk):
                 continue
             for piece in _split_coordination(chunk):
