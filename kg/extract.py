@@ -1216,6 +1216,11 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
     mentions = list(abstract_doc.spans.get("kg_mentions", []))
     pairs = list(zip(abstract_doc.spans.get("kg_long_forms", []), abstract_doc.spans.get("kg_short_forms", [])))
     sentences = list(abstract_doc.sents)
+    gerunds = _cue("activity_gerunds")
+    acted_on = {
+        short.text for long, short in pairs
+        if long[0].lower_ in gerunds or (long.start > 0 and abstract_doc[long.start - 1].lower_ in gerunds)
+    }
     first_proposal = len(sentences)
     for number, sent in enumerate(sentences):
         proposal_tokens = [t for t in sent if t.lemma_.lower() in verbs and t.pos_ == "VERB" and _subject_is_us(t)]
@@ -1228,6 +1233,8 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
         for span in in_sent:
             if _is_modifier(span) or span._.kg_source == "nested":
                 continue
+            if (span[0].lower_ in _cue("activity_gerunds") and len(span) > 1) or span.text in acted_on:
+                continue  # "we propose training reward models (RMs) ...": a way of training, not the models
             before = {t.lower_ for t in abstract_doc[max(sent.start, span.start - 3) : span.start]}
             lexicon = span._.kg_source == "lexicon"
             if span._.kg_source == "appositive":
@@ -1259,6 +1266,10 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
             if span.root.dep_ == "conj" and head_mention is not None and canonical_key(head_mention.text) in keys:
                 keys.add(canonical_key(span.text))
         for long_span, short_span in pairs:
+            if long_span[0].lower_ in _cue("activity_gerunds") or (
+                long_span.start > 0 and abstract_doc[long_span.start - 1].lower_ in _cue("activity_gerunds")
+            ):
+                continue
             if sent.start <= short_span.start < sent.end and (
                 any(_in_object_of(long_span, v) or _in_object_of(short_span, v) for v in proposal_tokens)
                 or canonical_key(long_span.text) in keys or canonical_key(short_span.text) in keys

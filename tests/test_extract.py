@@ -307,3 +307,9 @@ def test_what_a_task_is_like_or_who_does_it_is_not_a_task():
     assert not mentions_of(x, "time-consuming")  # "time-consuming tasks"
     llm = fx.extraction("LLM+Reasoning+Planning")
     assert not mentions_of(llm, "end-user")  # "end-user tasks"
+
+
+def test_proposing_to_train_something_does_not_propose_the_thing():
+    x = fx.extraction("Learning Goal-Conditioned Representations for Language Reward Models")
+    assert {m.role for m in x.mentions if m.text in {"RMs", "training reward models"}} <= {"used"}
+    assert {m.role for m in mentions_of(x, "Goal-Conditioned Representations")} == {"proposed"}
