@@ -14,7 +14,10 @@ Mentions come from general rules rather than memorised names: coined-name shapes
 ("on X" after an evaluation word, "benchmarks such as X", "the task of X", "in terms of X",
 "constructed from X"). A weak head ("policy", "model") needs a modifier that names a kind of
 thing, so "exploration policy" and "our proposed framework" are not entities while
-"spatial-frequency interaction network" is.
+"spatial-frequency interaction network" is. An appositive names a new generic thing ("a novel
+objective, Performance Difference via Advantage in Model"; a ``DependencyMatcher`` pattern), and a
+description set beside a name ("Meta-Explore, a hierarchical navigation method") is not another
+entity. The cue words of these rules live in ``kg/patterns/cues.json``.
 
 ``extract(papers, nlp)`` turns Docs into :class:`kg.model.Extraction` records; roles (proposed vs
 used) and claim fields are decided per paper, since they need the title and the abstract together.
