@@ -677,7 +677,10 @@ class MentionFinder:
     _PRIORITY = {"appositive": 5, "lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
 
     def resolve(self, doc: Doc, candidates: list[tuple[Span, str, float, str]]) -> list[Span]:
-        typed_phrases = [c[0] for c in candidates if c[3] == "phrase" and c[1] in {"Task", "Dataset", "Metric"}]
+        typed_phrases = [
+            c[0] for c in candidates
+            if c[3] == "phrase" and (c[1] in {"Task", "Dataset", "Metric"} or _capitalised_run(c[0]))
+        ]
         if typed_phrases:
             covered = [None] * len(doc)
             for span in typed_phrases:
@@ -771,6 +774,15 @@ def _describes_a_name(span: Span, named_at: set[int]) -> bool:
     ):
         return True  # "a new bilevel optimization algorithm, namely BO-REP"
     return root.dep_ == "appos" and head.i < span.start and (is_name_like(head.text) or head.pos_ == "PROPN")
+
+
+def _capitalised_run(span: Span) -> bool:
+    """Every word capitalised inside a sentence: "SubGoal Completion Reward" is one name, not the
+    coined "SubGoal" with two words after it."""
+    return (
+        len(span) >= 2 and not span[0].is_sent_start and all(t.text[:1].isupper() or t.text == "-" for t in span)
+        and not span.doc[max(0, span.start - 1)].text[:1].isupper()
+    )
 
 
 def _title_case_name(span: Span) -> bool:

@@ -313,3 +313,9 @@ def test_proposing_to_train_something_does_not_propose_the_thing():
     x = fx.extraction("Learning Goal-Conditioned Representations for Language Reward Models")
     assert {m.role for m in x.mentions if m.text in {"RMs", "training reward models"}} <= {"used"}
     assert {m.role for m in mentions_of(x, "Goal-Conditioned Representations")} == {"proposed"}
+
+
+def test_a_capitalised_run_is_one_name():
+    x = fx.extraction("GlobalRAG")
+    assert {m.role for m in mentions_of(x, "SubGoal Completion Reward")} == {"proposed"}
+    assert not mentions_of(x, "SubGoal")
