@@ -414,6 +414,8 @@ class MentionFinder:
             span = doc[start:end]
             if not 2 <= len(span) <= 7 or span[0].pos_ not in {"NOUN", "PROPN", "ADJ"} or is_name_like(span[0].text):
                 continue  # a coined name is found as a name already
+            if any(lf.start < end and start < lf.end for lf in doc.spans.get("kg_long_forms", [])):
+                continue  # "a novel framework, Unified Reward & Policy Optimization (URPO)": the acronym names it
             yield span, label, 0.6, "appositive"
 
     def names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
@@ -1403,7 +1405,7 @@ def _subject_is_us(verb) -> bool:
     for child in verb.children:
         if child.dep_ in {"nsubj", "nsubjpass"}:
             words = {t.lower_ for t in child.subtree}
-            if words & {"we", "paper", "work", "this", "our", "study", "article"}:
+            if words & {"we", "paper", "work", "our", "study", "article"}:  # not "this separation creates ..."
                 return True
             if child.dep_ == "nsubjpass":
                 sentence = verb.sent.text.lower()

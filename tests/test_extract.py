@@ -319,3 +319,10 @@ def test_a_capitalised_run_is_one_name():
     x = fx.extraction("GlobalRAG")
     assert {m.role for m in mentions_of(x, "SubGoal Completion Reward")} == {"proposed"}
     assert not mentions_of(x, "SubGoal")
+
+
+def test_what_the_motivation_says_something_creates_is_not_proposed():
+    x = fx.extraction("URPO")
+    assert {m.role for m in mentions_of(x, "resource-intensive pipeline")} <= {"used"}  # "This separation creates ..."
+    assert not mentions_of(x, "Unified Reward")  # the acronym's long form names the framework whole
+    assert {m.role for m in mentions_of(x, "URPO")} == {"proposed"}
