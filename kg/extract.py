@@ -248,7 +248,7 @@ def is_name_like(text: str) -> bool:
     """
     if _QUANTITY.match(text):
         return False
-    parts = [p for p in re.split(r"[-/]", text) if p]
+    parts = [p for p in re.split(r"[-/+]", text) if p]
     return any(_NAME_SHAPE.match(p) and not _QUANTITY.match(p) for p in parts) and not text.isdigit()
 
 

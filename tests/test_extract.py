@@ -326,3 +326,8 @@ def test_what_the_motivation_says_something_creates_is_not_proposed():
     assert {m.role for m in mentions_of(x, "resource-intensive pipeline")} <= {"used"}  # "This separation creates ..."
     assert not mentions_of(x, "Unified Reward")  # the acronym's long form names the framework whole
     assert {m.role for m in mentions_of(x, "URPO")} == {"proposed"}
+
+
+def test_a_plus_joined_name_is_a_coined_name():
+    x = fx.extraction("LLM+Reasoning+Planning")
+    assert {(m.type, m.role) for m in mentions_of(x, "LLM+Reasoning+Planning")} == {("Method", "proposed")}
