@@ -595,6 +595,8 @@ class MentionFinder:
         if lemma in self.head_types["Task"] or text_lower in self.head_types["Task"]:
             return "Task"
         if lemma in self.head_types["Method"] or text_lower in self.head_types["Method"]:
+            if _class_of_things(span):
+                return None  # "gradient estimation strategies", "model backbones": a class of things, not a name
             return "Method"
         if any(is_name_like(t.text) for t in span):
             return self.type_name(span)
@@ -723,6 +725,19 @@ class MentionFinder:
             new._.kg_source = source
             chosen.append(new)
         return sorted(chosen, key=lambda s: s.start)
+
+
+def _class_of_things(span: Span) -> bool:
+    """A plural description with no name in it ("unbiased gradient estimators", "commercial APIs") speaks of a
+    class of things, not one method; unless the paper brings them as new ("two novel epsilon-greedy
+    acquisition functions", "we present two no-regret algorithms")."""
+    head = span[-1]
+    if head.tag_ != "NNS" or any(is_name_like(t.text) or t.pos_ == "PROPN" for t in span):
+        return False
+    if any(c.lower_ in {"novel", "new", "our", "proposed"} for c in head.children):
+        return False
+    counted = any(c.dep_ == "nummod" for c in head.children)
+    return not (counted and head.dep_ == "dobj" and head.head.lemma_ in {"present", "introduce", "propose", "develop", "design"})
 
 
 def _by_means(span: Span) -> bool:

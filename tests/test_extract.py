@@ -331,3 +331,13 @@ def test_what_the_motivation_says_something_creates_is_not_proposed():
 def test_a_plus_joined_name_is_a_coined_name():
     x = fx.extraction("LLM+Reasoning+Planning")
     assert {(m.type, m.role) for m in mentions_of(x, "LLM+Reasoning+Planning")} == {("Method", "proposed")}
+
+
+def test_a_plural_description_is_a_class_of_things_not_a_method():
+    x = fx.extraction("Probabilistic Programming with")
+    assert not mentions_of(x, "unbiased gradient estimators")
+    assert not mentions_of(x, "gradient estimation strategies")
+    greed = fx.extraction("Greed is Good")  # "We introduce two novel epsilon-greedy acquisition functions."
+    assert {m.role for m in mentions_of(greed, "epsilon-greedy acquisition functions")} == {"proposed"}
+    laziness = fx.extraction("The Virtues of Laziness")  # "We present two no-regret algorithms ..."
+    assert {m.role for m in mentions_of(laziness, "no-regret algorithms")} == {"proposed"}
