@@ -382,7 +382,7 @@ class MentionFinder:
                     while start - 1 >= span.start and _compound_word(span.doc[start - 1], self.evaluative):
                         start -= 1
                     trimmed = self.trim(span.doc[start : j + 1])
-                    if trimmed is not None and len(trimmed) >= 2 and trimmed[0].pos_ in {"NOUN", "PROPN", "ADJ"}:
+                    if trimmed is not None and len(trimmed) >= 2 and trimmed[0].pos_ in {"NOUN", "PROPN", "ADJ"} and not _after_glued_hyphen(trimmed):
                         start = trimmed.start
                         inner = Span(span.doc, start, j + 1, label="Task")
                         inner._.kg_confidence = 0.5
@@ -725,6 +725,12 @@ class MentionFinder:
             new._.kg_source = source
             chosen.append(new)
         return sorted(chosen, key=lambda s: s.start)
+
+
+def _after_glued_hyphen(span: Span) -> bool:
+    """Whether the span starts inside a hyphenated word: "real-[world manipulation]" is a fragment."""
+    doc = span.doc
+    return span.start >= 2 and doc[span.start - 1].text == "-" and not doc[span.start - 2].whitespace_ and not doc[span.start - 1].whitespace_
 
 
 def _class_of_things(span: Span) -> bool:

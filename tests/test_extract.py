@@ -341,3 +341,8 @@ def test_a_plural_description_is_a_class_of_things_not_a_method():
     assert {m.role for m in mentions_of(greed, "epsilon-greedy acquisition functions")} == {"proposed"}
     laziness = fx.extraction("The Virtues of Laziness")  # "We present two no-regret algorithms ..."
     assert {m.role for m in mentions_of(laziness, "no-regret algorithms")} == {"proposed"}
+
+
+def test_a_task_is_not_cut_out_of_a_hyphenated_word():
+    x = fx.extraction("Zero-Shot Robotic Manipulation")  # "... on real-world manipulation tasks, ..."
+    assert not mentions_of(x, "world manipulation")
