@@ -315,10 +315,15 @@ class MentionFinder:
             candidates.append((short_span, label, 0.85, "acronym-short"))
         for use in doc.spans.get("kg_short_form_uses", []):
             label = defined.get(use.text)
-            if label:
+            if label and _inside_new_description(use):
+                set_aside.append((use, label))  # "a novel three-layer [HRL] algorithm" is one new thing
+            elif label:
                 candidates.append((use, label, 0.8, "acronym-use"))
         candidates.extend(self.appositive_names(doc))
-        candidates.extend(self.names(doc))
+        candidates.extend(
+            c for c in self.names(doc)  # a known name inside "a novel ... algorithm" is set aside above
+            if not ((c[0].text in defined or c[0].text.lower() in lexicon_types) and _inside_new_description(c[0]))
+        )
         candidates.extend(self.hyphen_names(doc))
         chunks = list(doc.noun_chunks)  # the chunk iterator walks the parse: once per Doc
         candidates.extend(self.noun_phrases(doc, chunks))
@@ -520,6 +525,8 @@ class MentionFinder:
             low = tok.lower_
             if start + 2 < end and doc[start + 1].text == "-" and tok.whitespace_ == "" and doc[start + 1].whitespace_ == "":
                 compound = doc[start : start + 3].text.lower()
+                if tok.like_num and doc[start + 2].pos_ == "NOUN" and doc[start + 2].lower_ not in self.dropped | self.evaluative:
+                    break  # "three-layer HRL algorithm", "two-stage training": a count that says what kind it is
                 if low in self.evaluative or low in self.dropped or compound in self.evaluative or compound in self.dropped:
                     start += 3  # "lower-level objective": the compound goes with its first word
                     continue
@@ -779,7 +786,16 @@ def _inside_new_description(span: Span) -> bool:
     head = root.head
     if not (root.dep_ in {"compound", "amod", "nmod"} and head.i == span.end and head.lemma_.lower() in _cue("name_heads")):
         return False
-    return any(c.lower_ in {"novel", "new", "our", "proposed"} for c in head.children)
+    novelty = {"novel", "new", "our", "proposed"}
+    if any(c.lower_ in novelty for c in head.children):
+        return True
+    # the parse may hang "novel" elsewhere in the phrase: "a novel three-layer [HRL] algorithm"
+    for tok in reversed(span.doc[max(0, span.start - 4) : span.start]):
+        if tok.lower_ in novelty:
+            return True
+        if tok.pos_ not in {"NUM", "NOUN", "ADJ", "PROPN"} and tok.text != "-":
+            return False
+    return False
 
 
 def _describes_a_name(span: Span, named_at: set[int]) -> bool:

@@ -346,3 +346,9 @@ def test_a_plural_description_is_a_class_of_things_not_a_method():
 def test_a_task_is_not_cut_out_of_a_hyphenated_word():
     x = fx.extraction("Zero-Shot Robotic Manipulation")  # "... on real-world manipulation tasks, ..."
     assert not mentions_of(x, "world manipulation")
+
+
+def test_a_counted_kind_keeps_its_number_and_is_the_new_thing():
+    x = fx.extraction("Reconciling Spatial and Temporal")  # "we propose a novel three-layer HRL algorithm"
+    assert {(m.type, m.role) for m in mentions_of(x, "three-layer HRL algorithm")} == {("Method", "proposed")}
+    assert {m.role for m in mentions_of(x, "HRL")} == {"used"}
