@@ -300,6 +300,7 @@ class MentionFinder:
                 candidates.append((span, span.label_, 0.9, "lexicon"))
         lexicon_types = {span.text.lower(): span.label_ for span in doc.spans.get("kg_lexicon", [])}
         defined: dict[str, str] = {}
+        previous: tuple[Span, str] | None = None
         for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
             trimmed = self.trim(long_span, keep_generic_tail=True)
             if trimmed is None or short_span.text in _cue("not_names"):
@@ -308,8 +309,10 @@ class MentionFinder:
                 lexicon_types.get(short_span.text.lower())
                 or lexicon_types.get(trimmed.text.lower())
                 or self.type_phrase(trimmed, strict=False)
+                or _listed_with(previous, long_span)
                 or self.type_name(short_span)
             )
+            previous = (short_span, label)
             defined[short_span.text] = label
             candidates.append((trimmed, label, 0.85, "acronym-long"))
             candidates.append((short_span, label, 0.85, "acronym-short"))
@@ -732,6 +735,21 @@ class MentionFinder:
             new._.kg_source = source
             chosen.append(new)
         return sorted(chosen, key=lambda s: s.start)
+
+
+def _listed_with(previous: tuple[Span, str] | None, long_span: Span) -> str | None:
+    """The type of the acronym defined just before, when this long form follows it in one list:
+    "success rate (SR), success weighted by path length (SPL) and ..." are all measures."""
+    if previous is None:
+        return None
+    short, label = previous
+    doc = long_span.doc
+    if short.end > long_span.start or long_span.start - short.end > 4:
+        return None
+    between = doc[short.end : long_span.start]
+    if not any(t.text == "," or t.lower_ == "and" for t in between):
+        return None
+    return label if all(t.is_punct or t.lower_ in {"and", "or"} for t in between) else None
 
 
 def _after_glued_hyphen(span: Span) -> bool:

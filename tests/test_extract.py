@@ -352,3 +352,11 @@ def test_a_counted_kind_keeps_its_number_and_is_the_new_thing():
     x = fx.extraction("Reconciling Spatial and Temporal")  # "we propose a novel three-layer HRL algorithm"
     assert {(m.type, m.role) for m in mentions_of(x, "three-layer HRL algorithm")} == {("Method", "proposed")}
     assert {m.role for m in mentions_of(x, "HRL")} == {"used"}
+
+
+def test_long_forms_listed_together_share_a_type():
+    # "... increase in success rate (SR), success weighted by path length (SPL) and success weighted by
+    # navigation efficiency (SNE), respectively."
+    x = fx.extraction("Search for or Navigate to?")
+    assert {m.type for m in mentions_of(x, "SPL")} == {"Metric"}
+    assert {m.type for m in mentions_of(x, "SNE")} == {"Metric"}
