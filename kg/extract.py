@@ -498,6 +498,9 @@ class MentionFinder:
                     elif _title_case_name(trimmed) and trimmed.root.head.lemma_.lower() in {"use", "via", "employ", "apply", "adopt", "with"}:
                         yield trimmed, "Method", 0.5, "phrase"  # "trained using Experience Replay"
                     continue
+                if label == "Metric" and len(trimmed) == 2 and head == "score" and is_name_like(trimmed[0].text) and not trimmed[0].is_sent_start:
+                    yield trimmed[:1], "Dataset", 0.55, "phrase"  # "a RewardBench score of 85.15": the score on a benchmark
+                    continue
                 if len(trimmed) == 2 and head in _cue("name_heads") and (trimmed[0].pos_ == "PROPN" or is_name_like(trimmed[0].text)):
                     trimmed = trimmed[:1]  # "the Xception model" names Xception
                 yield trimmed, label, 0.6, "phrase"

@@ -360,3 +360,9 @@ def test_long_forms_listed_together_share_a_type():
     x = fx.extraction("Search for or Navigate to?")
     assert {m.type for m in mentions_of(x, "SPL")} == {"Metric"}
     assert {m.type for m in mentions_of(x, "SNE")} == {"Metric"}
+
+
+def test_a_named_score_points_to_a_benchmark():
+    x = fx.extraction("URPO")  # "... achieving a RewardBench score of 85.15 ..."
+    assert {m.type for m in mentions_of(x, "RewardBench")} == {"Dataset"}
+    assert not mentions_of(x, "RewardBench score")
