@@ -229,7 +229,7 @@ def build(
         result.validation = "conforms" if validation.conforms else f"{len(validation.violations)} violations"
         timings["validate"] = time.perf_counter() - mark
     elif graph is None:
-        result.validation = "not run on a store build (run 'kg validate' on the store)"
+        result.validation = "not run on a store build"
     if graph is not None and html:
         from .analyze import project
         from .render import render_html

@@ -31,7 +31,12 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.store import Store
 
 from .errors import GraphError
 
@@ -94,8 +99,6 @@ def write_store(shards: Iterable[str | os.PathLike[str]], path: str | os.PathLik
     GraphError
         If ``path`` exists and is not a kg store (it is never overwritten), or loading fails.
     """
-    import pyoxigraph as ox
-
     target = Path(path)
     if target.exists() and not is_store(target) and (not target.is_dir() or any(target.iterdir())):
         raise GraphError(f"{target}: exists and is not a kg store; choose another folder for --store or remove it")
@@ -162,7 +165,6 @@ def open_graph(path: str | os.PathLike[str]):
     if path.is_dir():
         if not is_store(path):
             raise GraphError(f"{path}: a folder but not a kg store (no {STORE_MARKER}); build one with 'kg build --store {path}'")
-        import pyoxigraph as ox
         from rdflib import Graph
         from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
@@ -178,19 +180,13 @@ def open_graph(path: str | os.PathLike[str]):
     return load(path)
 
 
-def _rdflib_store_base():
-    from rdflib.store import Store
-
-    return Store
-
-
-class OxigraphReadOnly(_rdflib_store_base()):
+class OxigraphReadOnly(Store):
     """A read-only rdflib Store over a pyoxigraph Store's default graph."""
 
-    context_aware = False
+    context_aware = True  # one graph only, but rdflib's ConjunctiveGraph (pySHACL uses it) asks
     formula_aware = False
     transaction_aware = False
-    graph_aware = False
+    graph_aware = True  # likewise, for rdflib's Dataset
 
     def __init__(self, database) -> None:
         super().__init__()
@@ -201,8 +197,6 @@ class OxigraphReadOnly(_rdflib_store_base()):
     # --- triples
 
     def triples(self, pattern, context=None) -> Iterator:
-        import pyoxigraph as ox
-
         s, p, o = pattern
         try:
             quads = self._db.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), ox.DefaultGraph())
@@ -216,6 +210,12 @@ class OxigraphReadOnly(_rdflib_store_base()):
 
     def contexts(self, triple=None):
         return iter(())
+
+    def add_graph(self, graph):
+        raise GraphError("a kg store is read-only here; rebuild it with 'kg build --store DIR'")
+
+    def remove_graph(self, graph):
+        raise GraphError("a kg store is read-only here; rebuild it with 'kg build --store DIR'")
 
     def add(self, triple, context=None, quoted=False):
         raise GraphError("a kg store is read-only here; rebuild it with 'kg build --store DIR'")
@@ -252,7 +252,6 @@ class OxigraphReadOnly(_rdflib_store_base()):
 
     def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 (rdflib's names)
         """Run ``query`` in Oxigraph; NotImplementedError makes rdflib evaluate it instead."""
-        import pyoxigraph as ox
         from rdflib import Graph, Variable
         from rdflib.query import Result
 
@@ -298,11 +297,9 @@ class OxigraphReadOnly(_rdflib_store_base()):
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+@lru_cache(maxsize=65536)
 def _from_ox(term):
     """A pyoxigraph term as the rdflib term rdflib's own N-Triples parser would make."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -317,9 +314,6 @@ def _from_ox(term):
 
 
 def _to_ox(term):
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
     if term is None:
         return None
     if isinstance(term, URIRef):

@@ -86,3 +86,23 @@ def small_build(small_corpus, tmp_path_factory):
     code = main(["build", str(small_corpus), "--out", str(out), "--no-html", "--no-validate", "--no-cache"])
     assert code == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def bundled_store(bundled_build, tmp_path_factory):
+    """``kg build --store`` of the bundled corpus, from a copy of ``bundled_build``'s cache:
+    (store folder, stdout)."""
+    import contextlib
+    import io
+    import shutil
+
+    from kg.cli import main
+
+    out, _, _ = bundled_build
+    work = tmp_path_factory.mktemp("bundled-store")
+    shutil.copytree(out / ".cache", work / "cache")
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = main(["build", "--out", str(work / "out"), "--cache", str(work / "cache"), "--store", str(work / "store")])
+    assert code == 0, buffer.getvalue()
+    return work / "store", buffer.getvalue()
