@@ -174,6 +174,7 @@ def build(
     timings: dict[str, float] = {}
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
     report = IngestReport()
     model = model or _default_model()
     cache_dir = _cache_dir(cache, out, resume)
@@ -242,6 +243,20 @@ def build(
     result.timings = timings
     result.resumed = resume
     return result
+
+
+_OUTPUTS = ("extractions.jsonl", "graph.ttl", "graph.html", "skipped.jsonl")
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove the temporary files a killed build left beside its outputs (never the outputs)."""
+    import shutil
+
+    for name in _OUTPUTS:
+        for leftover in out.glob(f".{name}.*.tmp"):
+            leftover.unlink(missing_ok=True)
+    for leftover in out.glob(".kg-shards-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _default_model() -> str:
@@ -417,6 +432,9 @@ class _AtomicLines:
         self.handle.flush()
         os.fsync(self.handle.fileno())
         self.handle.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.tmp, 0o666 & ~umask)  # mkstemp makes it private; the output is an ordinary file
         os.replace(self.tmp, self.path)
         return self.path
 
