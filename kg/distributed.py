@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from .errors import KGError
 from .model import Extraction, Paper
-from .workers import ExtractorSpec, _in_order, extract_batch
+from .workers import ExtractorSpec, _in_order, _ordered, extract_batch
 
 __all__ = ["DaskEngine", "DistributedError"]
 
@@ -64,6 +64,11 @@ class DaskEngine:
             return self.client.submit(extract_batch, self.spec, batch, key=f"kg-extract-{id(self)}-{next(counter)}")
 
         yield from _in_order(batches, submit, lambda future: future.result(), 2 * workers)
+
+    def run(self, func, items: Iterable) -> Iterator:
+        """``func(item)`` for each item on the cluster, results in order (graph shards)."""
+        workers = max(2, len(self.client.scheduler_info().get("workers", {})))
+        yield from _ordered(items, lambda item: self.client.submit(func, item, pure=False), lambda f: f.result(), 2 * workers)
 
     def close(self) -> None:
         self.client.close()

@@ -211,7 +211,7 @@ def build(
             result.triples, graph = _write_graph_file(corpus, out, base, result)
         else:
             del kept
-            result.triples = _write_store(corpus, spool, out, Path(store), base, result, run.fingerprint)
+            result.triples = _write_store(corpus, spool, out, Path(store), base, result, run)
             graph = None
         timings["graph"] = time.perf_counter() - mark
         result.outputs["extractions"] = jsonl.commit()
@@ -317,13 +317,17 @@ def _has_blank_nodes(graph) -> bool:
     return any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
 
 
-def _write_store(corpus, spool: "_Spool", out: Path, store: Path, base: str | None, result: BuildResult, fingerprint: str) -> int:
-    """Write the graph as N-Triples shards, a chunk of papers at a time, and bulk-load them."""
+def _write_store(corpus, spool: "_Spool", out: Path, store: Path, base: str | None, result: BuildResult, run) -> int:
+    """Write the graph as N-Triples shards of 2000 papers and bulk-load them into the store.
+
+    The shards are rendered by the extraction engine (worker processes or Dask workers when
+    there are any), each from a small self-contained part of the linked corpus.
+    """
     import shutil
     import tempfile
 
     from .rdf import DEFAULT_BASE
-    from .store import entity_shard, paper_shard, write_store
+    from .store import STORE_MARKER, entity_shard, shard_corpus, write_store
     from .workers import batched
 
     base = base or DEFAULT_BASE
@@ -331,17 +335,26 @@ def _write_store(corpus, spool: "_Spool", out: Path, store: Path, base: str | No
     try:
         paths = [shards / "entities.nt"]
         paths[0].write_bytes(entity_shard(corpus, base))
-        for index, chunk in enumerate(batched(spool.records(), 2000)):
+        parts = (
+            (shard_corpus(corpus, [Extraction.from_json(r) for r in chunk]), base)
+            for chunk in batched(spool.records(), 2000)
+        )
+        for index, data in enumerate(run.engine.run(_render_shard, parts)):
             path = shards / f"papers-{index:05d}.nt"
-            path.write_bytes(paper_shard(corpus, [Extraction.from_json(r) for r in chunk], base))
+            path.write_bytes(data)
             paths.append(path)
-        write_store(paths, store, info={"papers": result.papers, "extractor": fingerprint})
+        write_store(paths, store, info={"papers": result.papers, "extractor": run.fingerprint})
     finally:
         shutil.rmtree(shards, ignore_errors=True)
     result.outputs["store"] = store
-    from .store import STORE_MARKER
-
     return json.loads((store / STORE_MARKER).read_text("utf-8"))["triples"]
+
+
+def _render_shard(item) -> bytes:
+    from .store import paper_shard
+
+    part, base = item
+    return paper_shard(part, base)
 
 
 class _ExtractionRun:

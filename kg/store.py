@@ -40,7 +40,7 @@ from rdflib.store import Store
 
 from .errors import GraphError
 
-__all__ = ["STORE_MARKER", "is_store", "open_graph", "write_store", "paper_shard", "entity_shard", "OxigraphReadOnly"]
+__all__ = ["STORE_MARKER", "is_store", "open_graph", "write_store", "shard_corpus", "paper_shard", "entity_shard", "OxigraphReadOnly"]
 
 STORE_MARKER = "kg-store.json"
 _DB = "oxigraph"
@@ -55,27 +55,40 @@ def is_store(path: str | os.PathLike[str]) -> bool:
 # Writing
 
 
-def paper_shard(corpus, extractions: Sequence, base: str) -> bytes:
-    """N-Triples of a chunk of papers (with the entities they refer to), from the linked table.
-
-    ``corpus`` is the linked corpus of *all* papers (for the entity table); only ``extractions``
-    are turned into triples. Entity triples repeat across shards; the store keeps one of each.
-    """
+def shard_corpus(corpus, extractions: Sequence):
+    """The part of a linked corpus that a chunk of papers needs: its extractions, the entities
+    they (and their claims) refer to, and the keys that lead there. Small, self-contained and
+    picklable, so a worker process or a Dask worker can turn it into triples."""
     from .link import LinkedCorpus
-    from .rdf import serialize, to_graph
+    from .textnorm import canonical_key
 
     wanted: set[str] = set()
+    key_of: dict[str, str] = {}
     for extraction in extractions:
         for mention in extraction.mentions:
             key = corpus.key_of.get(mention.canonical)
             if key is not None:
+                key_of[mention.canonical] = key
                 wanted.add(key)
         for claim in extraction.claims:
             for text in (claim.subject, claim.compared_to, claim.dataset, claim.metric):
-                entity = corpus.entity_for(text)
-                if entity is not None:
-                    wanted.add(entity.key)
-    part = LinkedCorpus(list(extractions), {k: corpus.entities[k] for k in sorted(wanted)}, corpus.key_of)
+                if not text:
+                    continue
+                for form in (text, canonical_key(text)):
+                    key = corpus.key_of.get(form)
+                    if key is not None:
+                        key_of[form] = key
+                        wanted.add(key)
+    return LinkedCorpus(list(extractions), {k: corpus.entities[k] for k in sorted(wanted)}, key_of)
+
+
+def paper_shard(part, base: str) -> bytes:
+    """N-Triples of a :func:`shard_corpus` part: its papers and the entities they refer to.
+
+    Entity triples repeat across shards; the store keeps one of each.
+    """
+    from .rdf import serialize, to_graph
+
     return serialize(to_graph(part, base), "nt")
 
 

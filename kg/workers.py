@@ -119,6 +119,11 @@ class InProcess:
         for batch in batches:
             yield list(extract(batch, nlp, batch_size=self.spec.batch_size)) if batch else []
 
+    def run(self, func, items: Iterable) -> Iterator:
+        """``func(item)`` for each item, in order (the graph shards of a store build)."""
+        for item in items:
+            yield func(item)
+
     def close(self) -> None:
         pass
 
@@ -150,25 +155,36 @@ class LocalPool:
             batches, lambda batch: pool.submit(extract_batch, self.spec, batch), lambda f: f.result(), 2 * self.workers
         )
 
+    def run(self, func, items: Iterable) -> Iterator:
+        """``func(item)`` for each item in the worker processes, results in order."""
+        pool = self._executor()
+        yield from _ordered(items, lambda item: pool.submit(func, item), lambda f: f.result(), 2 * self.workers)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
 
-def _in_order(batches: Iterable[list[Paper]], submit, result, in_flight: int) -> Iterator[list[Extraction]]:
-    """Submit batches ahead (at most ``in_flight``) and yield their extractions in input order."""
+def _ordered(items: Iterable, submit, result, in_flight: int) -> Iterator:
+    """Submit items ahead (at most ``in_flight`` pending) and yield their results in input order."""
     pending: deque = deque()
-    source = iter(batches)
-    for batch in source:
-        pending.append((batch, submit(batch) if batch else None))
+    for item in items:
+        pending.append(submit(item))
         if len(pending) >= in_flight:
-            yield _finish(*pending.popleft(), result)
+            yield result(pending.popleft())
     while pending:
-        yield _finish(*pending.popleft(), result)
+        yield result(pending.popleft())
 
 
-def _finish(batch: list[Paper], future, result) -> list[Extraction]:
-    if future is None:
-        return []
-    return [rebuild(paper, record) for paper, record in zip(batch, result(future), strict=True)]
+def _in_order(batches: Iterable[list[Paper]], submit, result, in_flight: int) -> Iterator[list[Extraction]]:
+    """Extract batches ahead and yield their extractions in input order (empty batches stay local)."""
+    pairs = ((batch, submit(batch) if batch else None) for batch in batches)
+
+    def finish(pair) -> list[Extraction]:
+        batch, future = pair
+        if future is None:
+            return []
+        return [rebuild(paper, record) for paper, record in zip(batch, result(future), strict=True)]
+
+    yield from _ordered(pairs, lambda pair: pair, finish, in_flight)

@@ -58,3 +58,28 @@ def test_linking_a_slim_copy_gives_the_same_entities(bundled_extractions):
 def test_bad_worker_count_is_a_clean_error(small_corpus, tmp_path, capsys):
     assert main(["build", str(small_corpus), "--out", str(tmp_path), "--workers", "0"]) == 1
     assert "--workers" in capsys.readouterr().err
+
+
+def _normalized(graph):
+    from rdflib import Literal
+
+    def norm(term):
+        return (term.value if term.value is not None else str(term), term.datatype) if isinstance(term, Literal) else term
+
+    return {tuple(map(norm, triple)) for triple in graph}
+
+
+def test_store_built_by_two_workers_holds_the_graph_of_the_one_process_build(small_corpus, small_build, tmp_path):
+    """Extraction and the store's graph shards both run in the worker processes."""
+    from kg.rdf import load
+    from kg.store import open_graph
+
+    code, stdout = _build(str(small_corpus), "--out", str(tmp_path), "--no-cache", "--workers", "2",
+                          "--batch-size", "4", "--store", str(tmp_path / "store"))
+    assert code == 0, stdout
+    assert (tmp_path / "extractions.jsonl").read_bytes() == (small_build / "extractions.jsonl").read_bytes()
+    stored = open_graph(tmp_path / "store")
+    try:
+        assert _normalized(stored) == _normalized(load(small_build / "graph.ttl"))
+    finally:
+        stored.close()
