@@ -130,7 +130,10 @@ class InProcess:
 
 @dataclass
 class LocalPool:
-    """Extract in ``workers`` processes on this machine (``spawn``ed, so no state leaks in)."""
+    """Extract in ``workers`` processes on this machine (``spawn``ed, so no state leaks in).
+
+    Each worker builds its pipeline on its first batch (a store build that extracts nothing
+    only renders graph shards there and never loads spaCy)."""
 
     spec: ExtractorSpec
     workers: int
@@ -144,8 +147,6 @@ class LocalPool:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_pipeline,
-                initargs=(self.spec,),
             )
         return self._pool
 
