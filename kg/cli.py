@@ -169,6 +169,112 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("query")
+def cmd_query(args: argparse.Namespace) -> int:
+    from .errors import QueryError
+    from .query import named_queries, named_query, open_graph, parse_param, run, write
+
+    console = _console()
+    if args.list:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table("name", "what it answers", "parameters", title="named queries (kg query GRAPH --name NAME)")
+        for query in named_queries().values():
+            params = "\n".join(
+                f"{p.name}{' (optional)' if p.optional else ''}: {p.description}" for p in query.params
+            )
+            table.add_row(Text(query.name), Text(query.summary), Text(params or "-"))
+        console.print(table)
+        return 0
+    sources = [s for s in (args.query, args.file, args.name) if s is not None]
+    if args.graph is None or len(sources) != 1:
+        raise QueryError("give a graph and exactly one of QUERY, --file F.rq or --name NAME (kg query --list shows names)")
+    bindings = dict(parse_param(spec) for spec in args.param)
+    if args.name is not None:
+        bindings = named_query(args.name).bindings(bindings)
+        text = named_query(args.name).text
+    elif args.file is not None:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except OSError as err:
+            raise QueryError(f"{args.file}: cannot read the query file: {err.strerror}") from err
+    else:
+        text = args.query
+    graph = open_graph(args.graph)
+    answer = run(graph, text, bindings, max_rows=args.max_rows)
+    sys.stdout.buffer.write(write(answer, args.format, prefixes=graph))
+    sys.stdout.flush()
+    return 0
+
+
+@command("serve")
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .query import open_graph
+    from .serve import serve
+
+    graph = open_graph(args.graph)
+
+    def ready(url: str) -> None:
+        print(f"kg serve: {url}sparql (query page {url}); Ctrl-C stops", flush=True)
+
+    serve(
+        graph, on_ready=ready, host=args.host, port=args.port, timeout=args.timeout,
+        max_rows=args.max_rows, workers=args.workers, title=f"kg: {Path(args.graph).name}", quiet=args.quiet,
+    )
+    return 0
+
+
+@command("analyze")
+def cmd_analyze(args: argparse.Namespace) -> int:
+    import json
+
+    from rich.table import Table
+    from rich.text import Text
+
+    from . import analyze
+    from .query import open_graph
+
+    projection = analyze.project(open_graph(args.graph), claims=False)
+    extra = {}  # the asked-for parts first: a misspelt name fails before the long computations
+    if args.paper:
+        extra["related"] = {
+            "paper": projection.nodes[analyze.find_node(projection, args.paper, ("Paper",))]["label"],
+            "papers": analyze.related_papers(projection, args.paper, top=args.top),
+        }
+    if args.path:
+        chain = analyze.connection(projection, *args.path)
+        extra["path"] = [
+            {"label": projection.nodes[n]["label"], "kind": projection.nodes[n]["kind"], "iri": n} for n in chain
+        ]
+    report = {**analyze.summarize(projection, top=args.top), **extra}
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    console = _console()
+    counts = ", ".join(f"{n} {kind}" for kind, n in report["nodes"].items())
+    co = report["cooccurrence"]
+    console.print(Text(f"{counts}; co-occurrence: {co['nodes']} entities, {co['edges']} links, {co['isolated']} isolated"))
+    for kind, rows in report["central"].items():
+        table = Table("label", "linked entities", "weighted degree", "betweenness", "papers", title=f"most central: {kind}")
+        for row in rows:
+            table.add_row(Text(row["label"]), str(row["degree"]), str(row["weighted_degree"]), f"{row['betweenness']:.4f}", str(row["papers"]))
+        console.print(table)
+    table = Table("community (top entities)", "size", "methods/tasks/datasets/metrics", title="communities (Louvain, seed 0)")
+    for row in report["communities"]:
+        k = row["kinds"]
+        table.add_row(Text(row["name"]), str(row["size"]), f"{k['Method']}/{k['Task']}/{k['Dataset']}/{k['Metric']}")
+    console.print(table)
+    if "related" in report:
+        table = Table("paper", "shared", "via", title=Text(f"related to: {report['related']['paper']}"))
+        for row in report["related"]["papers"]:
+            table.add_row(Text(row["title"]), str(row["shared"]), Text(", ".join(row["via"])))
+        console.print(table)
+    if "path" in report:
+        console.print(Text("path: " + " -> ".join(f"{s['label']} ({s['kind']})" for s in report["path"])))
+    return 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Parser
 
@@ -243,6 +349,51 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-degree", type=int, default=0, help="hide nodes with fewer links")
     p.add_argument("--min-confidence", type=float, default=0.0, help="hide entities and claims below this confidence")
     p.add_argument("--max-nodes", type=int, help="keep at most this many nodes (highest degree first)")
+
+    p = add(
+        "query",
+        "run SPARQL on a graph: SELECT, ASK, CONSTRUCT, DESCRIBE; named queries with --name",
+        "kg query outputs/graph.ttl --name methods-for-task --param task='bilevel optimization'",
+    )
+    p.add_argument("graph", nargs="?", help="graph file written by kg build (or its output folder)")
+    p.add_argument("query", nargs="?", help="SPARQL query text (kg:, skos:, dcterms:, schema:, rdfs:, xsd: ... are bound)")
+    p.add_argument("--file", help="read the query from this .rq file")
+    p.add_argument("--name", help="run a named query (see --list)")
+    p.add_argument("--list", action="store_true", help="list the named queries and their parameters")
+    p.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE",
+        help="bind ?NAME: NAME=text (a literal), NAME=<IRI>, or NAME:TYPE=VALUE with TYPE int, decimal, "
+        "double, bool, date, year, string; bound as an RDF term, never pasted into the query; repeatable",
+    )
+    p.add_argument(
+        "--format", default="table", choices=("table", "json", "xml", "csv", "tsv", "turtle", "nt"),
+        help="table (default), W3C json/xml/csv/tsv results; CONSTRUCT/DESCRIBE give turtle or nt",
+    )
+    p.add_argument("--max-rows", type=int, help="fail if the answer has more rows than this")
+
+    p = add(
+        "serve",
+        "serve a graph as a read-only SPARQL endpoint (/sparql) with a query page (/)",
+        "kg serve outputs/graph.ttl --port 7878  (then: curl 'http://127.0.0.1:7878/sparql?query=ASK{?s?p?o}')",
+    )
+    p.add_argument("graph", help="graph file written by kg build (or its output folder)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one and prints it)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run before it is stopped (default 10)")
+    p.add_argument("--max-rows", type=int, default=10_000, help="most rows (or triples) one answer may have (default 10000)")
+    p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    p.add_argument("--quiet", action="store_true", help="do not log requests")
+
+    p = add(
+        "analyze",
+        "graph analytics: central methods/tasks/datasets, communities, related papers, connections",
+        "kg analyze outputs/graph.ttl --paper 'A Fully First-Order Method' --path F2SA MNIST",
+    )
+    p.add_argument("graph", help="graph file written by kg build (or its output folder)")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
+    p.add_argument("--top", type=int, default=10, help="rows per list (default 10)")
+    p.add_argument("--paper", metavar="TITLE_OR_ID", help="also list the papers related to this one through shared entities")
+    p.add_argument("--path", nargs=2, metavar=("A", "B"), help="also show the shortest chain of papers and entities from A to B (label or alias)")
     return parser
 
 

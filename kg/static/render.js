@@ -9,7 +9,7 @@
   timings.parsed = performance.now();
   const FONT = "#343434";
   const DIM_NODE = { background: "rgba(200,200,200,0.3)", border: "rgba(200,200,200,0.3)" };
-  const DIM_FONT = "rgba(52,52,52,0.25)";
+  const DIM_FONT = "rgba(52,52,52,0)"; // dimmed nodes lose their labels: the neighbourhood reads clearly
   const EDGE = { color: "#c4c4c4", highlight: "#555", hover: "#888" };
   const DIM_EDGE = { color: "rgba(200,200,200,0.15)", highlight: "#555", hover: "#888" };
   const MAX_LIST = 50;
@@ -66,7 +66,7 @@
 
   const nodes = new vis.DataSet(
     data.nodes.map((n) => {
-      return { id: n.id, label: n.short, group: n.kind, size: n.size, x: n.x, y: n.y };
+      return { id: n.id, label: n.short, group: n.kind, value: n.size, x: n.x, y: n.y };
     })
   );
   const edges = new vis.DataSet(data.edges.map(([from, to], i) => ({ id: i, from: from, to: to })));
@@ -147,7 +147,13 @@
   const many = data.nodes.length > 500;
   const options = {
     groups: groups,
-    nodes: { font: { size: 12, color: FONT }, borderWidth: 1 },
+    // Size by degree; labels grow with their node and are drawn only once they would be
+    // readable on screen, so a big graph shows its hubs' names first and the rest on zoom.
+    nodes: {
+      font: { size: 12, color: FONT },
+      borderWidth: 1,
+      scaling: { min: 8, max: 48, label: { enabled: true, min: 10, max: 28, maxVisible: 28, drawThreshold: 7 } },
+    },
     edges: {
       arrows: { to: { enabled: true, scaleFactor: 0.4 } },
       color: EDGE,

@@ -1,0 +1,1 @@
+"""Named SPARQL queries (package data): one ``.rq`` file each, parameters in the comment header."""
