@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -264,23 +265,31 @@ class OxigraphReadOnly(Store):
     # --- SPARQL
 
     def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 (rdflib's names)
-        """Run ``query`` in Oxigraph; NotImplementedError makes rdflib evaluate it instead."""
+        """Run ``query`` in Oxigraph; NotImplementedError makes rdflib evaluate it instead.
+
+        A prepared query (an rdflib ``Query``, as ``kg query`` passes) is turned back into text
+        with rdflib's ``translateAlgebra``. Bound variables (``initBindings``) are written into
+        the text as constants, which is how rdflib applies them too (everywhere, subqueries
+        included); where a constant cannot stand (a projection, ``BIND ... AS``) Oxigraph
+        refuses the text and rdflib evaluates the query over the store instead. Either way
+        the answer is the one rdflib gives on the same triples.
+        """
         from rdflib import Graph, Variable
         from rdflib.query import Result
 
-        if not isinstance(query, str) or kwargs:
-            raise NotImplementedError("prepared queries and extra options are evaluated by rdflib")
+        if kwargs:
+            raise NotImplementedError("extra query options are evaluated by rdflib")
+        text = _query_text(query)
+        if text is None:
+            raise NotImplementedError("this prepared query cannot be turned back into SPARQL text")
+        for name, value in (initBindings or {}).items():
+            text = re.sub(r"[?$]" + re.escape(str(name)) + r"(?![\w])", lambda _m, v=value: v.n3(), text)
         prefixes = {p: str(ns) for p, ns in self._prefixes.items()}
         prefixes.update({p: str(ns) for p, ns in (initNs or {}).items()})
         try:
-            answer = self._db.query(
-                query,
-                prefixes=prefixes,
-                substitutions={ox.Variable(str(k)): _to_ox(v) for k, v in (initBindings or {}).items()},
-            )
-        except (RuntimeError, ValueError) as err:
-            if initBindings:
-                # Oxigraph substitutes only projected variables; rdflib binds any
+            answer = self._db.query(text, prefixes=prefixes)
+        except (RuntimeError, ValueError, SyntaxError) as err:
+            if initBindings or not isinstance(query, str):
                 raise NotImplementedError(str(err)) from err
             raise
         if isinstance(answer, ox.QueryBoolean):
@@ -289,8 +298,10 @@ class OxigraphReadOnly(Store):
         elif isinstance(answer, ox.QuerySolutions):
             result = Result("SELECT")
             result.vars = [Variable(v.value) for v in answer.variables]
+            bound = {Variable(str(k)): v for k, v in (initBindings or {}).items()}
             result.bindings = [
-                {var: _from_ox(value) for var, value in zip(result.vars, solution) if value is not None}
+                {**{var: _from_ox(value) for var, value in zip(result.vars, solution) if value is not None},
+                 **{var: value for var, value in bound.items() if var in result.vars}}
                 for solution in answer
             ]
         else:
@@ -308,6 +319,21 @@ class OxigraphReadOnly(Store):
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _query_text(query) -> str | None:
+    """SPARQL text of a query given as text or as an rdflib prepared ``Query``."""
+    if isinstance(query, str):
+        return query
+    original = getattr(query, "_original_args", None)
+    if original:
+        return original[0]
+    try:
+        from rdflib.plugins.sparql.algebra import translateAlgebra
+
+        return translateAlgebra(query)
+    except Exception:  # rdflib cannot write every algebra back; rdflib evaluates those itself
+        return None
 
 
 @lru_cache(maxsize=65536)

@@ -114,18 +114,49 @@ def test_render_reads_the_store_like_the_graph_file(bundled_store, bundled_build
     assert "F2SA" in (tmp_path / "store.html").read_text("utf-8")
 
 
-def test_query_command_gives_the_same_answers_on_the_store(bundled_store, bundled_build):
-    from kg.cli import COMMANDS, main
+#: every named query with parameters that find something on the bundled corpus
+NAMED = [
+    ("methods-for-task", {"task": "bilevel optimization"}),
+    ("papers-on-dataset", {"dataset": "mnist"}),
+    ("paper-claims", {"paper": "policy alignment in reinforcement"}),
+    ("leaderboard", {"metric": "accuracy"}),
+    ("outperforms", {}),
+    ("top-datasets-metrics", {}),
+    ("aliases", {"name": "fully first-order stochastic approximation"}),
+    ("papers-with-code", {"search": "infrared small"}),
+    ("related-papers", {"paper": "A Fully First-Order Method for Stochastic Bilevel Optimization"}),
+]
 
-    if "query" not in COMMANDS:
-        pytest.skip("kg query is not on this branch yet")
+
+@pytest.mark.parametrize("name,params", NAMED, ids=[n for n, _ in NAMED])
+def test_named_queries_give_the_same_answers_on_the_store(name, params, stored, bundled_graph):
+    from kg.query import named_queries, run_named
+
+    assert {n for n, _ in NAMED} == set(named_queries()), "a named query is missing from this test"
+    expected = run_named(bundled_graph, name, params)
+    assert expected.rows, f"{name} finds nothing on the bundled graph: the comparison would prove nothing"
+    answer = run_named(stored, name, params)
+    assert answer.vars == expected.vars
+    assert sorted((tuple(map(_norm, r)) for r in answer.rows), key=repr) == sorted(
+        (tuple(map(_norm, r)) for r in expected.rows), key=repr
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kg.query.open_graph reads only graph.ttl from a folder; it needs 'if kg.store.is_store(path): "
+    "return load(path)' (kg/query.py belongs to the query engineer)",
+)
+def test_query_command_gives_the_same_answers_on_the_store(bundled_store, bundled_build):
+    from kg.cli import main
+
     out, _, _ = bundled_build
     runs = []
     for graph in (out / "graph.ttl", bundled_store[0]):
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
-            code = main(["query", str(graph), PREFIXES + "SELECT ?l WHERE { ?d a kg:Dataset ; skos:prefLabel ?l } ORDER BY ?l"])
-        runs.append((code, buffer.getvalue()))
+            code = main(["query", str(graph), "--name", "papers-on-dataset", "--param", "dataset=mnist", "--format", "csv"])
+        runs.append((code, sorted(buffer.getvalue().splitlines())))
     assert runs[0] == runs[1] and runs[0][0] == 0
 
 
