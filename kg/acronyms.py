@@ -77,6 +77,9 @@ _STOP_BOUNDARY = {"the", "a", "an", "our", "their", "its", "this", "these", "we"
                   "for", "in", "on", "from", "that", "which", ",", ";", ":"}
 
 
+_NAMING = {"called", "named", "dubbed", "termed"}
+
+
 def best_long_form(short: str, words: list[str]) -> int | None:
     """How many trailing ``words`` form the long form of ``short``, or None.
 
@@ -98,8 +101,8 @@ def best_long_form(short: str, words: list[str]) -> int | None:
     for n in range(1, limit + 1):
         candidate = words[len(words) - n:]
         first = candidate[0].lower()
-        if first in _STOP_BOUNDARY:
-            continue
+        if first in _STOP_BOUNDARY and not (candidate[0][:1].isupper() and first in _NAMING):
+            continue  # "Named Entity Recognition" may start a long form; "named X" may not
         if any(w in {",", ";", ":", "(", ")", "."} for w in candidate):
             return None
         if any(_matches(v, candidate) for v in variants):

