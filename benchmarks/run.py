@@ -276,7 +276,7 @@ print(json.dumps({"p50 ms": round(statistics.median(times) * 1000, 1), "p95 ms":
 """
 
 
-def _named_in_child(store: Path, name: str, params: dict, repeats: int, timeout: float = 180) -> dict:
+def _named_in_child(store: Path, name: str, params: dict, repeats: int, timeout: float = 150) -> dict:
     """Time a named query in a child process, which is stopped after ``timeout`` seconds."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     try:
@@ -343,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", default="throughput,ablation,scale10k,scale100k,latency,incremental")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
-    sizes = {"throughput": 60 if args.quick else 1000, "10k": 300 if args.quick else 10_000, "copies": 3 if args.quick else 10}
+    sizes = {"throughput": 60 if args.quick else 600, "10k": 300 if args.quick else 10_000, "copies": 3 if args.quick else 10}
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     run_info = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()} {os.cpu_count()} cores",
                 "quick": args.quick}
