@@ -11,14 +11,15 @@ Steps (each prints its figures and adds them to ``benchmarks/results/scale.json`
 ``throughput``  on N synthetic abstracts, side by side in one process: bare ``nlp.pipe`` over
                 kg's pipeline, the whole build (store and graph.ttl variants), the full default
                 pipeline (every trained component, NER included), and the build with 2 workers
-``ablation``    per trained component: pipe time without it, and how many bundled papers'
-                extractions change (what the component buys)
+``ablation``    per trained component: extraction time without it, and its quality on
+                eval/dev-gold.jsonl (what the component buys)
 ``scale10k``    ``kg build --workers 2 --store`` of 10,000 synthetic abstracts in a child
                 process: papers/s and peak RSS
 ``scale100k``   ``kg build --store`` of 100,000 abstracts (the 10,000 replicated 10 times, their
                 extractions already cached): read, link, graph and store at 100,000, peak RSS
 ``latency``     p50/p95 of representative SPARQL queries on the 100,000-paper store
 ``incremental`` bundled corpus rebuilt from the cache plus 10 new papers
+``quality``     kg eval (eval/dev-gold.jsonl) of plain ``kg extract`` and of ``kg build --workers 2``
 """
 
 from __future__ import annotations
@@ -156,37 +157,60 @@ def throughput(size: int, rounds: int) -> dict:
     }
 
 
+def _gold_scores(preds: list[dict]) -> dict:
+    """Micro F1 (exact and partial), proposed-role F1 and claim F1 on eval/dev-gold.jsonl."""
+    from kg.evaluate import read_jsonl, score
+
+    report = score(read_jsonl(ROOT / "eval" / "dev-gold.jsonl"), preds).to_json()
+    micro = report["entities"]["micro"]
+    return {"entity F1 exact": micro["exact"]["f1"], "entity F1 partial": micro["partial"]["f1"],
+            "proposed F1": report.get("proposed", {}).get("f1"), "claims F1": report.get("claims", {}).get("f1")}
+
+
 def ablation() -> dict:
-    """What each trained component costs in time and buys in extraction output."""
+    """What each trained component costs in time and buys in extraction quality (dev gold)."""
     from kg.extract import build_nlp, extract
 
     papers = _bundled()
-    texts = [t for p in papers for t in (p.title, p.abstract)]
 
     def run(exclude):
         nlp = build_nlp(exclude=exclude)
+        for _ in extract(papers[:5], nlp):
+            pass
         mark = time.perf_counter()
         out = [e.to_json() for e in extract(papers, nlp, batch_size=64)]
         return time.perf_counter() - mark, out
 
-    reference_time, reference = run(("ner",))
-    rows = {"kg default (ner excluded)": {"seconds": round(reference_time, 1), "papers changed": 0, "mentions kept": 1.0}}
-    ref_mentions = {(r["id"], m["field"], m["start"], m["end"], m["type"]) for r in reference for m in r["entities"]}
-    for extra in (("ner", "lemmatizer"), ("ner", "attribute_ruler", "lemmatizer"), ()):
-        name = "nothing excluded" if not extra else "exclude " + "+".join(extra)
+    rows = {}
+    reference = None
+    for exclude in (("ner",), (), ("ner", "lemmatizer"), ("ner", "attribute_ruler", "lemmatizer"), ("ner", "parser")):
+        name = "nothing excluded" if not exclude else "exclude " + "+".join(exclude)
         try:
-            seconds, out = run(extra)
+            seconds, out = run(exclude)
         except Exception as err:  # a component another needs: record why it cannot go
-            rows[name] = {"error": str(err)[:200]}
+            rows[name] = {"error": f"{type(err).__name__}: {str(err)[:200]}"}
             continue
-        mentions = {(r["id"], m["field"], m["start"], m["end"], m["type"]) for r in out for m in r["entities"]}
-        rows[name] = {
-            "seconds": round(seconds, 1),
-            "papers changed": sum(a != b for a, b in zip(out, reference)),
-            "mentions kept": round(len(mentions & ref_mentions) / max(1, len(ref_mentions)), 3),
-            "mentions added": len(mentions - ref_mentions),
-        }
-    return {"papers": len(papers), "texts": len(texts), "configurations": rows}
+        if reference is None:
+            reference = out
+        rows[name] = {"seconds": round(seconds, 1), "papers per second": round(len(papers) / seconds, 2),
+                      "papers whose extraction changes": sum(a != b for a, b in zip(out, reference)),
+                      **_gold_scores(out)}
+    return {"papers": len(papers), "reference": "exclude ner (kg's default)", "configurations": rows}
+
+
+def quality() -> dict:
+    """kg eval on dev gold of plain extraction and of the parallel, cached build: the same?"""
+    from kg.pipeline import BUNDLED_CORPUS, extract_to_jsonl
+
+    out = WORK / "quality"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    extract_to_jsonl([BUNDLED_CORPUS], out / "plain.jsonl")
+    _child_build([str(BUNDLED_CORPUS), "--out", str(out / "build"), "--workers", "2", "--no-html", "--no-validate"])
+    read = lambda path: [json.loads(line) for line in path.read_text("utf-8").splitlines()]  # noqa: E731
+    plain, built = read(out / "plain.jsonl"), read(out / "build" / "extractions.jsonl")
+    return {"kg extract (one process)": _gold_scores(plain), "kg build --workers 2": _gold_scores(built),
+            "identical records": plain == built}
 
 
 def scale10k(size: int) -> dict:
@@ -340,7 +364,7 @@ def incremental() -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (a few minutes)")
-    parser.add_argument("--steps", default="throughput,ablation,scale10k,scale100k,latency,incremental")
+    parser.add_argument("--steps", default="throughput,ablation,quality,scale10k,scale100k,latency,incremental")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     sizes = {"throughput": 60 if args.quick else 600, "10k": 300 if args.quick else 10_000, "copies": 3 if args.quick else 10}
@@ -363,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
             figures = latency(store, repeats=5 if args.quick else 21)
         elif step == "incremental":
             figures = incremental()
+        elif step == "quality":
+            figures = quality()
         else:
             raise SystemExit(f"unknown step {step!r}")
         figures.update({"load before": before, "load after": _load(), "step seconds": round(time.perf_counter() - mark, 1), **run_info})

@@ -137,8 +137,14 @@ def test_named_queries_give_the_same_answers_on_the_store(name, params, stored, 
     assert expected.rows, f"{name} finds nothing on the bundled graph: the comparison would prove nothing"
     answer = run_named(stored, name, params)
     assert answer.vars == expected.vars
-    assert sorted((tuple(map(_norm, r)) for r in answer.rows), key=repr) == sorted(
-        (tuple(map(_norm, r)) for r in expected.rows), key=repr
+
+    def norm(term):  # GROUP_CONCAT joins in no defined order: compare the joined parts as a set
+        if isinstance(term, Literal) and " | " in str(term):
+            return tuple(sorted(str(term).split(" | ")))
+        return _norm(term)
+
+    assert sorted((tuple(map(norm, r)) for r in answer.rows), key=repr) == sorted(
+        (tuple(map(norm, r)) for r in expected.rows), key=repr
     )
 
 
