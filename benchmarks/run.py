@@ -300,7 +300,7 @@ print(json.dumps({"p50 ms": round(statistics.median(times) * 1000, 1), "p95 ms":
 """
 
 
-def _named_in_child(store: Path, name: str, params: dict, repeats: int, timeout: float = 150) -> dict:
+def _named_in_child(store: Path, name: str, params: dict, repeats: int, timeout: float = 60) -> dict:
     """Time a named query in a child process, which is stopped after ``timeout`` seconds."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     try:
@@ -364,10 +364,12 @@ def incremental() -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (a few minutes)")
+    parser.add_argument("--repeats", type=int, default=21, help="runs per query in the latency step (default 21)")
+    parser.add_argument("--copies", type=int, default=10, help="copies of the 10k corpus for scale100k (default 10)")
     parser.add_argument("--steps", default="throughput,ablation,quality,scale10k,scale100k,latency,incremental")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
-    sizes = {"throughput": 60 if args.quick else 600, "10k": 300 if args.quick else 10_000, "copies": 3 if args.quick else 10}
+    sizes = {"throughput": 60 if args.quick else 600, "10k": 300 if args.quick else 10_000, "copies": 3 if args.quick else args.copies}
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     run_info = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()} {os.cpu_count()} cores",
                 "quick": args.quick}
@@ -384,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
             figures = scale100k(sizes["10k"], sizes["copies"])
         elif step == "latency":
             store = WORK / f"build-{sizes['10k'] * sizes['copies']}" / "store"
-            figures = latency(store, repeats=5 if args.quick else 21)
+            figures = latency(store, repeats=5 if args.quick else args.repeats)
         elif step == "incremental":
             figures = incremental()
         elif step == "quality":

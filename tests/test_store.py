@@ -189,3 +189,20 @@ def test_rebuilding_a_store_replaces_it_and_leaves_nothing_behind(tmp_path):
     assert [str(o) for o in graph.objects()] == ["new"]
     graph.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["1.nt", "2.nt", "store"]
+
+
+def test_export_reads_the_store_like_the_graph_file(bundled_store, bundled_build, tmp_path):
+    """kg export loads through kg.rdf.load, which opens store folders: same triples out."""
+    from rdflib import Graph
+
+    from kg.cli import main
+
+    out, _, _ = bundled_build
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert main(["export", str(out / "graph.ttl"), "-o", str(tmp_path / "file.nt")]) == 0
+        assert main(["export", str(bundled_store[0]), "-o", str(tmp_path / "store.nt")]) == 0
+    from_file = Graph().parse(tmp_path / "file.nt", format="nt")
+    from_store = Graph().parse(tmp_path / "store.nt", format="nt")
+    assert len(from_store) == len(from_file) > 30000
+    assert {tuple(map(_norm, t)) for t in from_store} == {tuple(map(_norm, t)) for t in from_file}
