@@ -80,6 +80,33 @@ _STOP_BOUNDARY = {"the", "a", "an", "our", "their", "its", "this", "these", "we"
 _NAMING = {"called", "named", "dubbed", "termed"}
 
 
+def _initials_long_form(letters: str, words: list[str], limit: int) -> int | None:
+    """The shortest run of trailing words whose initials spell the short form, when one exists:
+    "Pairwise Proximal Policy Optimization (P3O)" takes all four words, although the letters
+    p, p, o can also be found inside "Proximal Policy Optimization"."""
+    for n in range(2, limit + 1):
+        candidate = words[len(words) - n :]
+        if any(w in {",", ";", ":", "(", ")", "."} for w in candidate):
+            return None
+        initials = "".join(part[0].lower() for w in candidate for part in re.split(r"[-/]", w) if part[:1].isalnum())
+        if candidate[0].lower() in _STOP_BOUNDARY and not (candidate[0].lower() in _NAMING and initials == letters):
+            continue  # "named entity recognition (NER)": every initial used, so "named" is part of the name
+        if initials[:1] == letters[:1] and _is_subsequence(letters, initials) and _word_count_fits(letters, candidate):
+            return n
+    return None
+
+
+def _is_subsequence(small: str, big: str) -> bool:
+    it = iter(big)
+    return all(ch in it for ch in small)
+
+
+def _word_count_fits(letters: str, candidate: list[str]) -> bool:
+    """Every word of the candidate but short function words gives a letter: no unused content words."""
+    content = [w for w in candidate if w.lower() not in _STOP_BOUNDARY]
+    return len(content) <= len(letters)
+
+
 def best_long_form(short: str, words: list[str]) -> int | None:
     """How many trailing ``words`` form the long form of ``short``, or None.
 
@@ -97,6 +124,9 @@ def best_long_form(short: str, words: list[str]) -> int | None:
         variants.append(expanded)
         letters = expanded
     limit = min(len(letters) + 5, 2 * len(letters), len(words))
+    by_initials = _initials_long_form(letters, words, limit)
+    if by_initials:
+        return by_initials
     # a long form must hold at least as many words as the short form has leading letters (loosely)
     for n in range(1, limit + 1):
         candidate = words[len(words) - n:]

@@ -4,7 +4,8 @@ Every command's help ends with an example. Errors that kg raises on purpose (``K
 print one line, ``kg: error: ...``, and exit with the error's code:
 
     1 other kg error    2 bad input    3 extraction setup    4 graph file    5 query
-    6 SHACL violations  7 export       130 interrupted
+    6 SHACL violations  7 export       8 file system (cannot read or write a path)
+    130 interrupted
 """
 
 from __future__ import annotations
@@ -79,10 +80,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         table.add_row(name, value)
     console = _console()
     console.print(table)
+    console.print(_balance(result.ingest, result.papers), markup=False, soft_wrap=True)
     for name, path in result.outputs.items():
         console.print(f"wrote {name}: {path}")
     for err in result.ingest.skipped[:10]:
-        console.print(f"skipped {err}", markup=False)
+        console.print(f"skipped {_one_line(str(err))}", markup=False, soft_wrap=True)  # one line each, no escapes
     if len(result.ingest.skipped) > 10:
         console.print(f"... and {len(result.ingest.skipped) - 10} more (see skipped.jsonl)")
     if result.conforms is False:
@@ -105,6 +107,14 @@ def _scale_options(args: argparse.Namespace) -> dict:
     }
 
 
+def _balance(report, papers: int) -> str:
+    """The line that shows nothing was lost: every record read is a paper, a merged copy or skipped."""
+    parts = f"{papers} papers + {report.merged} duplicates merged + {len(report.skipped)} skipped"
+    if report.read == papers + report.merged + len(report.skipped):
+        return f"{report.read} records read = {parts}"
+    return f"{report.read} records read, but {parts}: the counts do not balance (a bug in kg; please report it)"
+
+
 @command("extract")
 def cmd_extract(args: argparse.Namespace) -> int:
     from .pipeline import extract_to_jsonl
@@ -123,10 +133,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     console = _console()
     console.print(
         f"{len(extractions)} papers extracted to {args.output} "
-        f"({report.merged} duplicates merged, {len(report.skipped)} records skipped)"
+        f"({report.merged} duplicates merged, {len(report.skipped)} records skipped)",
+        soft_wrap=True,
     )
     for err in report.skipped:
-        console.print(f"skipped {err}", markup=False)
+        console.print(f"skipped {_one_line(str(err))}", markup=False, soft_wrap=True)  # one line each, no escapes
     return 0
 
 
@@ -336,6 +347,17 @@ def cmd_ontology_doc(args: argparse.Namespace) -> int:
 _INPUT_HELP = "input files or folders (trending .txt, .jsonl, .json, .csv, .tsv, .bib, arXiv .atom)"
 
 
+def _port(text: str) -> int:
+    """A TCP port number for argparse (0-65535; 0 lets the system pick one)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0-65535)")
+    return port
+
+
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", help="force the input format (trending, jsonl, json, csv, tsv, bibtex, atom)")
     parser.add_argument(
@@ -445,7 +467,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("graph", help="graph file written by kg build (or its output folder)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one and prints it)")
+    p.add_argument("--port", type=_port, default=7878, help="port (default 7878; 0 picks a free one and prints it)")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run before it is stopped (default 10)")
     p.add_argument("--max-rows", type=int, default=10_000, help="most rows (or triples) one answer may have (default 10000)")
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
@@ -484,23 +506,46 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_OS_ERROR = 8
+"""Exit code when a file or folder cannot be read or written (permissions, not a folder, disk full)."""
+
+
+def _one_line(message: str) -> str:
+    """An error message as one line of plain text: no newlines, no terminal control sequences."""
+    from .textnorm import strip_controls
+
+    return " ".join(strip_controls(message).split())
+
+
+def _os_path(err: OSError) -> str:
+    """The path an OSError is about: a move's target, or the folder of an atomic write's temporary file."""
+    path = Path(str(err.filename2 or err.filename))
+    if path.name.startswith(".") and path.name.endswith(".tmp"):
+        return f"{path.parent} (writing a file there)"
+    return str(path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except KGError as err:
-        print(f"kg: error: {err}", file=sys.stderr)
+        print(f"kg: error: {_one_line(str(err))}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # before OSError, its base class
         # the reader went away (e.g. `kg query ... | head`): not an error of ours
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as err:  # an output folder that is not writable, a full disk ...
+        where = f"{_os_path(err)}: " if err.filename else ""
+        print(f"kg: error: {_one_line(where + (err.strerror or str(err)))}; check the path and its permissions", file=sys.stderr)
+        return EXIT_OS_ERROR
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import KGError
+from .errors import InputError
 
 __all__ = [
     "PRF",
@@ -402,7 +402,7 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
     try:
         lines = path.read_text("utf-8").splitlines()
     except OSError as err:
-        raise KGError(f"{path}: cannot read ({err.strerror}); check the path") from err
+        raise InputError(f"{path}: cannot read ({err.strerror}); check the path") from err
     records = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -410,9 +410,9 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            raise KGError(f"{path}:{number}: not valid JSON ({err.msg}); fix or remove the line") from err
+            raise InputError(f"{path}:{number}: not valid JSON ({err.msg}); fix or remove the line") from err
         if not isinstance(record, dict) or "id" not in record:
-            raise KGError(f"{path}:{number}: a record needs an \"id\"")
+            raise InputError(f"{path}:{number}: a record needs an \"id\"")
         records.append(record)
     return records
 
@@ -424,7 +424,7 @@ def evaluate_files(gold_path, pred_path=None, input_path=None, nlp=None) -> Eval
     if pred_path is not None:
         return score(gold, read_jsonl(pred_path))
     if input_path is None:
-        raise KGError("give predictions (PRED.jsonl) or an input file to extract (--input)")
+        raise InputError("give predictions (PRED.jsonl) or an input file to extract (--input)")
     from . import extract as extract_module  # spaCy only when extraction is asked for
 
     papers = _read_papers(input_path)

@@ -14,7 +14,10 @@ Mentions come from general rules rather than memorised names: coined-name shapes
 ("on X" after an evaluation word, "benchmarks such as X", "the task of X", "in terms of X",
 "constructed from X"). A weak head ("policy", "model") needs a modifier that names a kind of
 thing, so "exploration policy" and "our proposed framework" are not entities while
-"spatial-frequency interaction network" is.
+"spatial-frequency interaction network" is. An appositive names a new generic thing ("a novel
+objective, Performance Difference via Advantage in Model"; a ``DependencyMatcher`` pattern), and a
+description set beside a name ("Meta-Explore, a hierarchical navigation method") is not another
+entity. The cue words of these rules live in ``kg/patterns/cues.json``.
 
 ``extract(papers, nlp)`` turns Docs into :class:`kg.model.Extraction` records; roles (proposed vs
 used) and claim fields are decided per paper, since they need the title and the abstract together.
@@ -32,6 +35,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span
 
 from . import acronyms
@@ -60,6 +64,19 @@ EXTRACTOR_VERSION = "1"
 @lru_cache(maxsize=1)
 def _heads() -> dict:
     return json.loads(resources.files("kg.patterns").joinpath("heads.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict:
+    """Cue words of the role and claim rules (``kg/patterns/cues.json``)."""
+    return json.loads(resources.files("kg.patterns").joinpath("cues.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _cue(name: str):
+    """One cue list of ``cues.json`` as a frozenset (a mapping stays a dict)."""
+    value = _cues()[name]
+    return value if isinstance(value, dict) else frozenset(value)
 
 
 def _term_list(name: str) -> list[str]:
@@ -231,37 +248,20 @@ def is_name_like(text: str) -> bool:
     """
     if _QUANTITY.match(text):
         return False
-    parts = [p for p in re.split(r"[-/]", text) if p]
+    parts = [p for p in re.split(r"[-/+]", text) if p]
     return any(_NAME_SHAPE.match(p) and not _QUANTITY.match(p) for p in parts) and not text.isdigit()
 
 
 _DATASET_NAME = re.compile(r"(?i)(bench|benchmark|dataset|corpus|arena|gym|world|suite|-?qa|leaderboard)$")
-# words that are not names even when capitalised
-_NOT_NAMES = {"AND", "OR", "OF", "IN", "AI", "ML", "API", "APIs", "UI", "CLI", "GPU", "GPUs", "CPU", "CPUs", "URL", "II",
-              "III", "IV", "US", "UK", "EU", "TPU", "TPUs", "PhD", "IoT", "NLP", "CV", "MLOps", "DevOps", "AGI", "LLM-based", "NeurIPS", "ICML", "ICLR", "ACL", "EMNLP",
-              "CVPR", "ICCV", "ECCV", "AAAI", "IJCAI", "KDD", "GitHub", "PyPI", "arXiv"}
-# adjectives that say how good or how big something is, never what it is
+# adjective endings that name a kind of thing ("spectral", "adversarial"), not praise or size
 _SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ed")
-# "constructed from X", "collected from X": X is a data source
-_SOURCING_VERBS = {"collect", "construct", "crawl", "extract", "derive", "build", "gather", "scrape", "source", "mine",
-                   "sample", "curate", "draw", "obtain", "create", "harvest"}
-# heads of phrases that name a task inside them: "a face detection application"
-_TASK_CONTAINERS = {"application", "system", "model", "network", "challenge", "benchmark", "dataset", "archive",
-                    "framework", "method", "approach", "pipeline", "tool", "competition", "module", "field", "area",
-                    "domain", "task", "problem", "algorithm", "technique", "architecture"}
-# generic heads after a name add nothing to it: "PARL framework" is PARL
-_NAME_HEADS = {"method", "approach", "model", "framework", "algorithm", "technique", "scheme", "system", "architecture",
-               "dataset", "benchmark", "environment", "data"}
 # hyphen compounds that place or size a thing rather than name it: "upper-level", "first-order"
 _POSITIONAL = ("-level", "-order", "-scale", "-grained", "-wise", "-stage", "-step", "-time")
-_EVAL_WORDS = {"experiment", "result", "evaluation", "evaluate", "benchmark", "test", "outperform", "achieve",
-               "perform", "performance", "accuracy", "score", "improve", "improvement", "surpass", "validate",
-               "state-of-the-art", "sota", "empirical", "gain", "baseline", "demonstrate", "show"}
 
 
 @Language.factory("kg_mentions")
 def _make_mentions(nlp: Language, name: str) -> "MentionFinder":
-    return MentionFinder()
+    return MentionFinder(nlp.vocab)
 
 
 class MentionFinder:
@@ -272,8 +272,14 @@ class MentionFinder:
     Overlaps are resolved longest-first with the stronger source winning ties.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, vocab=None) -> None:
         heads = _heads()
+        self.appositions = None
+        self._lexicon_at: dict = {}
+        self.means = tuple(_cues()["means_suffixes"])
+        if vocab is not None:
+            self.appositions = DependencyMatcher(vocab)
+            self.appositions.add("NAMED_BY_APPOSITION", [_cues()["apposition_pattern"]])
         self.head_types = {t: set(heads[t]) for t in ("Method", "Task", "Dataset", "Metric")}
         self.generic = set(heads["generic"])
         self.dropped = set(heads["modifiers_dropped"])
@@ -282,35 +288,88 @@ class MentionFinder:
         self.generic_phrases = {canonical_key(p) for p in heads["generic_phrases"]}
 
     def __call__(self, doc: Doc) -> Doc:
+        self._lexicon_at = {(doc, s.start, s.end): s.label_ for s in doc.spans.get("kg_lexicon", [])}
         candidates: list[tuple[Span, str, float, str]] = []
+        set_aside: list[tuple[Span, str]] = []
         for span in doc.spans.get("kg_lexicon", []):
-            candidates.append((span, span.label_, 0.9, "lexicon"))
+            if _negated_compound(span):
+                continue
+            if _inside_new_description(span):
+                set_aside.append((span, span.label_))
+            else:
+                candidates.append((span, span.label_, 0.9, "lexicon"))
         lexicon_types = {span.text.lower(): span.label_ for span in doc.spans.get("kg_lexicon", [])}
         defined: dict[str, str] = {}
+        previous: tuple[Span, str] | None = None
         for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
             trimmed = self.trim(long_span, keep_generic_tail=True)
-            if trimmed is None or short_span.text in _NOT_NAMES:
+            if trimmed is None or short_span.text in _cue("not_names"):
                 continue
             label = (
                 lexicon_types.get(short_span.text.lower())
                 or lexicon_types.get(trimmed.text.lower())
                 or self.type_phrase(trimmed, strict=False)
+                or _listed_with(previous, long_span)
                 or self.type_name(short_span)
             )
+            previous = (short_span, label)
             defined[short_span.text] = label
             candidates.append((trimmed, label, 0.85, "acronym-long"))
             candidates.append((short_span, label, 0.85, "acronym-short"))
         for use in doc.spans.get("kg_short_form_uses", []):
             label = defined.get(use.text)
-            if label:
+            if label and _inside_new_description(use):
+                set_aside.append((use, label))  # "a novel three-layer [HRL] algorithm" is one new thing
+            elif label:
                 candidates.append((use, label, 0.8, "acronym-use"))
-        candidates.extend(self.names(doc))
+        candidates.extend(self.appositive_names(doc))
+        candidates.extend(
+            c for c in self.names(doc)  # a known name inside "a novel ... algorithm" is set aside above
+            if not ((c[0].text in defined or c[0].text.lower() in lexicon_types) and _inside_new_description(c[0]))
+        )
         candidates.extend(self.hyphen_names(doc))
-        candidates.extend(self.noun_phrases(doc))
-        candidates = [(_glue(c[0]) if c[3] in {"lexicon", "name", "acronym-use"} else c[0], *c[1:]) for c in candidates]
+        chunks = list(doc.noun_chunks)  # the chunk iterator walks the parse: once per Doc
+        candidates.extend(self.noun_phrases(doc, chunks))
+        candidates = [
+            (_glue(c[0], variants=c[3] == "acronym-use") if c[3] in {"lexicon", "name", "acronym-use"} else c[0], *c[1:])
+            for c in candidates
+        ]
         chosen = self.resolve(doc, candidates)
-        containers = [*chosen, *(c for c in doc.noun_chunks if len(c) >= 3 and c.root.lemma_.lower() in _TASK_CONTAINERS)]
+        named_at = {m.start for m in chosen if m._.kg_source != "phrase"}
+        chosen = [m for m in chosen if not _describes_a_name(m, named_at)]
+        containers = [*chosen, *(c for c in chunks if len(c) >= 3 and c.root.lemma_.lower() in _cue("task_containers"))]
         nested = {(n.start, n.end): n for n in self.nested_tasks(containers)}
+        # a known name inside a defined name is still mentioned: "Federated User [Representation
+        # Learning] (FURL)", "Temporal [Dropout] (TD)"
+        for span, label, confidence, source in candidates:
+            if source == "lexicon" and label in {"Task", "Method"} and any(
+                (label == "Task" or c._.kg_source == "acronym-long") and c.start <= span.start and span.end <= c.end and len(c) > len(span)
+                for c in chosen
+            ):
+                inner = Span(doc, span.start, span.end, label=label)
+                inner._.kg_confidence = 0.6
+                inner._.kg_source = "nested"
+                nested.setdefault((span.start, span.end), inner)
+        # a name inside a new description is still mentioned, as used: "a novel [RL] framework"
+        for span, label in set_aside:
+            if any(c.start <= span.start and span.end <= c.end for c in chosen):
+                inner = Span(doc, span.start, span.end, label=label)
+                inner._.kg_confidence = 0.6
+                inner._.kg_source = "nested"
+                nested.setdefault((span.start, span.end), inner)
+        # a name that qualifies a task head names a task with it: "[LLM alignment]", "[ImageNet classification]"
+        for m in chosen:
+            root = m.root
+            head = root.head
+            if (
+                m.label_ in {"Method", "Dataset"} and m._.kg_source != "phrase" and root.dep_ == "compound"
+                and head.i == m.end and head.pos_ == "NOUN" and head.lemma_.lower() in self.head_types["Task"]
+                and not _by_means(m)
+            ):
+                task = Span(doc, m.start, head.i + 1, label="Task")
+                task._.kg_confidence = 0.55
+                task._.kg_source = "nested"
+                nested.setdefault((task.start, task.end), task)
         taken = {(m.start, m.end) for m in chosen}
         doc.spans["kg_mentions"] = sorted([*chosen, *(n for k, n in nested.items() if k not in taken)], key=lambda m: m.start)
         return doc
@@ -331,7 +390,7 @@ class MentionFinder:
                     while start - 1 >= span.start and _compound_word(span.doc[start - 1], self.evaluative):
                         start -= 1
                     trimmed = self.trim(span.doc[start : j + 1])
-                    if trimmed is not None and len(trimmed) >= 2 and trimmed[0].pos_ in {"NOUN", "PROPN", "ADJ"}:
+                    if trimmed is not None and len(trimmed) >= 2 and trimmed[0].pos_ in {"NOUN", "PROPN", "ADJ"} and not _after_glued_hyphen(trimmed):
                         start = trimmed.start
                         inner = Span(span.doc, start, j + 1, label="Task")
                         inner._.kg_confidence = 0.5
@@ -342,12 +401,37 @@ class MentionFinder:
 
     # -- candidate sources ------------------------------------------------------------------
 
+    def appositive_names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """The name an appositive gives a new generic thing: "a new framework, [reinforcement learning
+        with relative feedback], and ...", "a novel objective, [Performance Difference via Advantage
+        in Model], to ...", "novel strategies: (1) [flexible segment partition]; ...". The whole
+        appositive is the name, prepositions included, up to the next comma, parenthesis or clause."""
+        if self.appositions is None:
+            return
+        for _, (head_i, _novelty, name_i) in self.appositions(doc):
+            head, name = doc[head_i], doc[name_i]
+            label = next((t for t in ("Dataset", "Task", "Method") if head.lemma_.lower() in self.head_types[t]), "Method")
+            start = name.left_edge.i
+            while start < name.i and (doc[start].is_punct or doc[start].pos_ in {"NUM", "X", "DET"}):
+                start += 1
+            end = name.i + 1
+            for tok in doc[name.i + 1 : name.right_edge.i + 1]:
+                if tok.text in {",", ";", "(", ":", ")"} or tok.dep_ in {"relcl", "acl", "cc", "conj"} or tok.pos_ == "VERB":
+                    break
+                end = tok.i + 1
+            span = doc[start:end]
+            if not 2 <= len(span) <= 7 or span[0].pos_ not in {"NOUN", "PROPN", "ADJ"} or is_name_like(span[0].text):
+                continue  # a coined name is found as a name already
+            if any(lf.start < end and start < lf.end for lf in doc.spans.get("kg_long_forms", [])):
+                continue  # "a novel framework, Unified Reward & Policy Optimization (URPO)": the acronym names it
+            yield span, label, 0.6, "appositive"
+
     def names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
         """Coined-name tokens glued to attached pieces: ``GPT-4o``, ``BrowseComp-Plus``, ``Qwen2.5-7B``."""
         i = 0
         while i < len(doc):
             tok = doc[i]
-            if not is_name_like(tok.text) or tok.text in _NOT_NAMES or tok.like_url or tok.like_email:
+            if not is_name_like(tok.text) or tok.text in _cue("not_names") or tok.like_url or tok.like_email:
                 i += 1
                 continue
             start, end = i, i + 1
@@ -383,9 +467,9 @@ class MentionFinder:
             span = doc[i : i + 3]
             yield span, self.type_name(span), 0.65, "name"
 
-    def noun_phrases(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+    def noun_phrases(self, doc: Doc, chunks: Sequence[Span] | None = None) -> Iterator[tuple[Span, str, float, str]]:
         """Noun chunks, coordinations split ("learned policy and expert policy" is two), typed by head."""
-        for chunk in doc.noun_chunks:
+        for chunk in doc.noun_chunks if chunks is None else chunks:
             if any(t.like_url or t.like_email for t in chunk):
                 continue
             for piece in _split_coordination(chunk):
@@ -401,7 +485,7 @@ class MentionFinder:
                     modifiers = self.trim(trimmed[:-1])
                     if modifiers is not None and any(
                         t.pos_ in {"NOUN", "PROPN"} or is_name_like(t.text) for t in modifiers
-                    ) and not modifiers.text.lower().endswith(_POSITIONAL):
+                    ) and not modifiers.text.lower().endswith(_POSITIONAL) and not _describing_modifier(modifiers):
                         first = modifiers[0]
                         named = (first.pos_ == "PROPN" or is_name_like(first.text) or first.is_title) and not first.is_sent_start
                         yield modifiers, "Dataset" if named else "Task", 0.6, "phrase"
@@ -414,7 +498,10 @@ class MentionFinder:
                     elif _title_case_name(trimmed) and trimmed.root.head.lemma_.lower() in {"use", "via", "employ", "apply", "adopt", "with"}:
                         yield trimmed, "Method", 0.5, "phrase"  # "trained using Experience Replay"
                     continue
-                if len(trimmed) == 2 and head in _NAME_HEADS and (trimmed[0].pos_ == "PROPN" or is_name_like(trimmed[0].text)):
+                if label == "Metric" and len(trimmed) == 2 and head == "score" and is_name_like(trimmed[0].text) and not trimmed[0].is_sent_start:
+                    yield trimmed[:1], "Dataset", 0.55, "phrase"  # "a RewardBench score of 85.15": the score on a benchmark
+                    continue
+                if len(trimmed) == 2 and head in _cue("name_heads") and (trimmed[0].pos_ == "PROPN" or is_name_like(trimmed[0].text)):
                     trimmed = trimmed[:1]  # "the Xception model" names Xception
                 yield trimmed, label, 0.6, "phrase"
 
@@ -444,6 +531,8 @@ class MentionFinder:
             low = tok.lower_
             if start + 2 < end and doc[start + 1].text == "-" and tok.whitespace_ == "" and doc[start + 1].whitespace_ == "":
                 compound = doc[start : start + 3].text.lower()
+                if tok.like_num and doc[start + 2].pos_ == "NOUN" and doc[start + 2].lower_ not in self.dropped | self.evaluative:
+                    break  # "three-layer HRL algorithm", "two-stage training": a count that says what kind it is
                 if low in self.evaluative or low in self.dropped or compound in self.evaluative or compound in self.dropped:
                     start += 3  # "lower-level objective": the compound goes with its first word
                     continue
@@ -490,9 +579,12 @@ class MentionFinder:
         if any(t.pos_ == "ADP" for t in span[1:-1]) and span.root.i < span.end - 1:
             head = span.root  # "Question Answering over Knowledge Graphs" is a kind of answering
             span = span.doc[span.start : head.i + 1]
+            known = self._lexicon_at.get((span.doc, span.start, span.end))
+            if known:
+                return known  # "[Reinforcement Learning] from AI Feedback" is a kind of reinforcement learning
         lemma = head.lemma_.lower()
         text_lower = head.lower_
-        if len(span) == 1 and (not is_name_like(head.text) or head.text in _NOT_NAMES):
+        if len(span) == 1 and (not is_name_like(head.text) or head.text in _cue("not_names")):
             return None
         if canonical_key(span.text) in self.generic_phrases:
             return None
@@ -511,9 +603,13 @@ class MentionFinder:
             return "Dataset" if named or _DATASET_NAME.search(span[0].text) else None
         if lemma in self.head_types["Metric"] and len(span) <= 3:
             return "Metric"
+        if (lemma in self.head_types["Task"] or text_lower in self.head_types["Task"]) and _by_means(span):
+            return "Method"  # "attention-based graph modeling", "gradient-based optimization": a way to do it
         if lemma in self.head_types["Task"] or text_lower in self.head_types["Task"]:
             return "Task"
         if lemma in self.head_types["Method"] or text_lower in self.head_types["Method"]:
+            if _class_of_things(span):
+                return None  # "gradient estimation strategies", "model backbones": a class of things, not a name
             return "Method"
         if any(is_name_like(t.text) for t in span):
             return self.type_name(span)
@@ -582,23 +678,26 @@ class MentionFinder:
             t.lower_ in {"as", "e.g.", "e.g", "including", "like", ":", "("} for t in window
         ):
             return True
-        if root.dep_ == "pobj" and root.head.lower_ == "from" and root.head.head.lemma_.lower() in _SOURCING_VERBS:
+        if root.dep_ == "pobj" and root.head.lower_ == "from" and root.head.head.lemma_.lower() in _cue("sourcing_verbs"):
             return True
         if root.dep_ == "pobj" and root.head.lower_ in {"on", "across"}:
             governor = root.head.head
             if governor.lemma_.lower() in {"base", "build", "rely", "focus", "depend"}:
                 return False
-            if governor.lemma_.lower() in _EVAL_WORDS:
+            if governor.lemma_.lower() in _cue("evaluation_words"):
                 return True
-            return any(t.lemma_.lower() in _EVAL_WORDS for t in sent)
+            return any(t.lemma_.lower() in _cue("evaluation_words") for t in sent)
         return False
 
     # -- overlap resolution -------------------------------------------------------------------
 
-    _PRIORITY = {"lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
+    _PRIORITY = {"appositive": 5, "lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
 
     def resolve(self, doc: Doc, candidates: list[tuple[Span, str, float, str]]) -> list[Span]:
-        typed_phrases = [c[0] for c in candidates if c[3] == "phrase" and c[1] in {"Task", "Dataset", "Metric"}]
+        typed_phrases = [
+            c[0] for c in candidates
+            if c[3] == "phrase" and (c[1] in {"Task", "Dataset", "Metric"} or _capitalised_run(c[0]))
+        ]
         if typed_phrases:
             covered = [None] * len(doc)
             for span in typed_phrases:
@@ -610,6 +709,16 @@ class MentionFinder:
                 if c[3] != "name" or not (
                     covered[c[0].start] is not None and len(covered[c[0].start]) > len(c[0])
                     and covered[c[0].start].start <= c[0].start and c[0].end <= covered[c[0].start].end
+                )
+            ]
+        # a defined long form is the name as written: "Pairwise [Proximal Policy Optimization] (P3O)"
+        # names P3O, not the known PPO inside it
+        long_forms = [c[0] for c in candidates if c[3] == "acronym-long"]
+        if long_forms:
+            candidates = [
+                c for c in candidates
+                if c[3] != "lexicon" or not any(
+                    lf.start <= c[0].start and c[0].end <= lf.end and len(lf) > len(c[0]) for lf in long_forms
                 )
             ]
         ordered = sorted(
@@ -631,6 +740,111 @@ class MentionFinder:
         return sorted(chosen, key=lambda s: s.start)
 
 
+def _listed_with(previous: tuple[Span, str] | None, long_span: Span) -> str | None:
+    """The type of the acronym defined just before, when this long form follows it in one list:
+    "success rate (SR), success weighted by path length (SPL) and ..." are all measures."""
+    if previous is None:
+        return None
+    short, label = previous
+    doc = long_span.doc
+    if short.end > long_span.start or long_span.start - short.end > 4:
+        return None
+    between = doc[short.end : long_span.start]
+    if not any(t.text == "," or t.lower_ == "and" for t in between):
+        return None
+    return label if all(t.is_punct or t.lower_ in {"and", "or"} for t in between) else None
+
+
+def _after_glued_hyphen(span: Span) -> bool:
+    """Whether the span starts inside a hyphenated word: "real-[world manipulation]" is a fragment."""
+    doc = span.doc
+    return span.start >= 2 and doc[span.start - 1].text == "-" and not doc[span.start - 2].whitespace_ and not doc[span.start - 1].whitespace_
+
+
+def _class_of_things(span: Span) -> bool:
+    """A plural description with no name in it ("unbiased gradient estimators", "commercial APIs") speaks of a
+    class of things, not one method; unless the paper brings them as new ("two novel epsilon-greedy
+    acquisition functions", "we present two no-regret algorithms")."""
+    head = span[-1]
+    if head.tag_ != "NNS" or any(is_name_like(t.text) or t.pos_ == "PROPN" for t in span):
+        return False
+    if any(c.lower_ in {"novel", "new", "our", "proposed"} for c in head.children):
+        return False
+    counted = any(c.dep_ == "nummod" for c in head.children)
+    return not (counted and head.dep_ == "dobj" and head.head.lemma_ in {"present", "introduce", "propose", "develop", "design"})
+
+
+def _by_means(span: Span) -> bool:
+    """Whether a task-headed phrase says *how* ("gradient-based", "retrieval-augmented"): a technique."""
+    suffixes = tuple(_cues()["means_suffixes"])
+    doc = span.doc
+    return any(
+        doc[i].text == "-" and doc[i + 1].lower_.endswith(suffixes) for i in range(span.start, span.end - 2)
+    )
+
+
+def _describing_modifier(span: Span) -> bool:
+    """Words before "task(s)" that say what the task is like or who does it, not what it is:
+    "time-consuming tasks", "end-user tasks"."""
+    last = span[-1]
+    if last.tag_ in {"VBG", "VBN", "JJ"} and len(span) > 1 and span[-2].text == "-":
+        return True
+    return len(span) == 3 and span[1].text == "-" and last.lemma_.lower() in _cue("agent_nouns")
+
+
+def _negated_compound(span: Span) -> bool:
+    """A known term fused to a function word: "two no-[regret] algorithms" is not about regret."""
+    doc = span.doc
+    return span.start >= 2 and doc[span.start - 1].text == "-" and not doc[span.start - 2].whitespace_ and (
+        doc[span.start - 2].is_lower and doc[span.start - 2].is_stop
+    )
+
+
+def _inside_new_description(span: Span) -> bool:
+    """A known name that is only part of a larger new thing: "a novel [deep Reinforcement Learning]
+    architecture". The larger phrase is the mention (the name stays, nested, as used)."""
+    root = span.root
+    head = root.head
+    if not (root.dep_ in {"compound", "amod", "nmod"} and head.i == span.end and head.lemma_.lower() in _cue("name_heads")):
+        return False
+    novelty = {"novel", "new", "our", "proposed"}
+    if any(c.lower_ in novelty for c in head.children):
+        return True
+    # the parse may hang "novel" elsewhere in the phrase: "a novel three-layer [HRL] algorithm"
+    for tok in reversed(span.doc[max(0, span.start - 4) : span.start]):
+        if tok.lower_ in novelty:
+            return True
+        if tok.pos_ not in {"NUM", "NOUN", "ADJ", "PROPN"} and tok.text != "-":
+            return False
+    return False
+
+
+def _describes_a_name(span: Span, named_at: set[int]) -> bool:
+    """A generic description set beside a name: "we propose Meta-Explore, [a hierarchical navigation
+    method] ...", "[a novel policy gradient algorithm], Pairwise Proximal Policy Optimization (P3O)"
+    say what the name is; the description is not another entity. ``named_at``: start tokens of names."""
+    root = span.root
+    head = root.head
+    if span._.kg_source != "phrase" or root.lemma_.lower() not in _cue("name_heads"):
+        return False
+    doc = span.doc
+    if span.end + 1 < len(doc) and doc[span.end].text == "," and (
+        span.end + 1 in named_at
+        or doc[span.end + 1].lower_ in set(_heads()["naming_words"]) and span.end + 2 in named_at
+    ):
+        return True  # "a new bilevel optimization algorithm, namely BO-REP"
+    return root.dep_ == "appos" and head.i < span.start and (is_name_like(head.text) or head.pos_ == "PROPN")
+
+
+def _capitalised_run(span: Span) -> bool:
+    """Every word capitalised inside a sentence: "SubGoal Completion Reward" is one name, not the
+    coined "SubGoal" with two words after it."""
+    return (
+        len(span) >= 2 and not span[0].is_sent_start and all(t.text[:1].isupper() or t.text == "-" for t in span)
+        and not span.doc[max(0, span.start - 1)].text[:1].isupper()
+    )
+
+
 def _title_case_name(span: Span) -> bool:
     """A multiword Title Case phrase inside a sentence ("Experience Replay"): a name, not prose."""
     return (
@@ -648,7 +862,12 @@ def _compound_word(tok, evaluative: set[str]) -> bool:
     )
 
 
-def _glue(span: Span) -> Span:
+# lowercase hyphen tails that turn a name into a description of something else
+_DESCRIBING_TAILS = ("ed", "like", "style", "level", "aware", "free", "specific", "only", "wise", "agnostic",
+                     "centric", "friendly", "compatible", "scale", "size", "sized", "oriented", "inspired", "ing")
+
+
+def _glue(span: Span, variants: bool = False) -> Span:
     """Extend a name over hyphen-attached pieces that make it another name: "M-BERT", "Tree-LSTM",
     "Transformer-XL" (not "BERT-based", whose lowercase tail describes rather than names)."""
     doc = span.doc
@@ -656,9 +875,13 @@ def _glue(span: Span) -> Span:
     if start >= 2 and doc[start - 1].text == "-" and doc[start - 1].whitespace_ == "" and doc[start - 2].whitespace_ == "" and doc[start - 2].text.isalnum():
         start -= 2
     while end + 1 < len(doc) and doc[end].text == "-" and doc[end - 1].whitespace_ == "" and doc[end].whitespace_ == "":
-        piece = doc[end + 1].text
-        if not piece[:1].isalnum() or piece.islower():
+        piece = doc[end + 1]
+        if not piece.text[:1].isalnum():
             break
+        if piece.text.islower() and (
+            not variants or piece.pos_ not in {"NOUN", "PROPN"} or piece.lower_.endswith(_DESCRIBING_TAILS)
+        ):
+            break  # "BERT-based", "RL-enhanced" describe; a paper's own "SPO-chain" is a variant's name
         end += 2
     # a version number after a capitalised name: "Qwen 3", "Llama 2", "Qwen 2.5"
     if end < len(doc) and doc[end - 1].text[:1].isupper() and re.fullmatch(r"\d{1,2}(?:\.\d)?", doc[end].text):
@@ -698,33 +921,6 @@ def _split_coordination(chunk: Span) -> list[Span]:
 # ---------------------------------------------------------------------------------------------
 # Claims
 
-_RESULT_VERBS = {
-    "outperform": "outperforms", "surpass": "outperforms", "beat": "outperforms", "exceed": "outperforms",
-    "dominate": "outperforms", "superior": "outperforms", "superiority": "outperforms", "better": "outperforms",
-    "improve": "improves", "boost": "improves", "enhance": "improves", "increase": "improves", "promote": "improves",
-    "raise": "improves", "gain": "improves", "advance": "improves", "improvement": "improves",
-    "reduce": "reduces", "decrease": "reduces", "lower": "reduces", "cut": "reduces", "shrink": "reduces",
-    "speed": "reduces", "accelerate": "reduces", "save": "reduces", "filter": "reduces", "fewer": "reduces",
-    "match": "matches", "rival": "matches", "equal": "matches", "comparable": "matches", "par": "matches",
-    "converge": "converges", "convergence": "converges", "require": "converges",
-    "achieve": "achieves", "attain": "achieves", "obtain": "achieves", "reach": "achieves", "set": "achieves",
-    "deliver": "achieves", "yield": "achieves", "establish": "achieves", "success": "achieves",
-}
-_CLAIM_VERBS = {"outperform", "surpass", "beat", "exceed", "dominate", "improve", "boost", "enhance", "reduce",
-                "decrease", "lower", "achieve", "attain", "reach", "match", "rival", "converge", "accelerate",
-                "speed", "gain", "obtain", "yield", "deliver"}
-_EVIDENCE_NOUNS = {"experiment", "result", "evaluation", "study", "analysis", "finding", "empirical", "empirically",
-                   "ablation", "theoretically", "theoretical", "simulation", "experimental", "experimentally"}
-_SHOW_VERBS = {"show", "demonstrate", "confirm", "verify", "validate", "indicate", "reveal", "suggest", "prove",
-               "find", "observe", "showcase", "uncover", "elucidate", "establish", "highlight", "bear"}
-_POSITIVE = {"state-of-the-art", "sota", "superior", "superiority", "better", "significantly", "substantially",
-             "consistently", "remarkably", "notably", "competitive", "best", "higher", "faster", "fewer",
-             "effectiveness", "efficacy", "robustness", "scalability", "outperform", "outperforms", "gains",
-             "improvement", "improvements", "effective", "efficient", "success", "guarantee", "guarantees",
-             "comparable", "invariant", "sufficient", "convergence"}
-_MOTIVATION_START = {"however", "although", "though", "while", "despite", "unfortunately", "yet", "but", "recently",
-                     "traditionally", "typically", "existing", "prior", "previous", "most", "many", "current"}
-_FUTURE = {"will", "plan", "aim", "seek", "intend", "hope", "would"}
 _VALUE = re.compile(
     r"(?<![\w.])(?P<num>[-+]?\d+(?:[.,]\d+)?)(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?\s*(?P<unit>\\?%|×|x\b|times\b|-?fold\b|percentage points?\b|points?\b|pp\b|dB\b|ms\b|seconds\b|hours\b|GB\b|MB\b)?"
 )
@@ -780,21 +976,21 @@ def classify_claim(sent: Span) -> tuple[str | None, float]:
     root = sent.root
     we_subject = any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {"we"} for c in root.children)
     show = any(
-        t.lemma_.lower() in _SHOW_VERBS and t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"acl", "amod", "relcl", "advcl", "xcomp"}
+        t.lemma_.lower() in _cue("finding_verbs") and t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"acl", "amod", "relcl", "advcl", "xcomp"}
         for t in sent
     )
-    result_verb = any(t.lemma_.lower() in _CLAIM_VERBS and t.pos_ == "VERB" for t in sent)
-    evidence = bool(lemmas & _EVIDENCE_NOUNS)
+    result_verb = any(t.lemma_.lower() in _cue("claim_verbs") and t.pos_ == "VERB" for t in sent)
+    evidence = bool(lemmas & _cue("evidence_words"))
     evidence_subject = any(
-        c.dep_ in {"nsubj", "nsubjpass"} and c.lemma_.lower() in _EVIDENCE_NOUNS | {"this", "it", "which"}
+        c.dep_ in {"nsubj", "nsubjpass"} and c.lemma_.lower() in _cue("evidence_words") | {"this", "it", "which"}
         for c in root.children
     ) and evidence
     number = _result_number(sent)
-    positive = bool(lowers & _POSITIVE) or "state-of-the-art" in sent.text.lower()
+    positive = bool(lowers & _cue("positive_words")) or "state-of-the-art" in sent.text.lower()
     comparative = bool(lemmas & {"outperform", "surpass", "beat", "exceed", "than", "compare", "over", "dominate",
                                  "comparable", "superior", "superiority"})
     ours = bool(lowers & {"our", "we", "proposed", "ours", "this"})
-    if lemmas & _FUTURE and not (show and evidence):
+    if lemmas & _cue("future_words") and not (show and evidence):
         return None, 0.0
     if lowers & {"?"}:
         return None, 0.0
@@ -802,7 +998,7 @@ def classify_claim(sent: Span) -> tuple[str | None, float]:
     summing_up = sent.text.lower().startswith(("overall", "in summary", "in conclusion", "to summarize", "in short", "taken together"))
     if describing and not summing_up:
         return None, 0.0
-    if first in _MOTIVATION_START and not (show and (we_subject or evidence)):
+    if first in _cue("motivation_openers") and not (show and (we_subject or evidence)):
         return None, 0.0
     if show and (we_subject or evidence or "that" in lowers or ours):
         score = 0.75
@@ -905,7 +1101,8 @@ def extract_paper(paper: Paper, nlp: Language) -> Extraction:
 def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
     """Turn a paper's two Docs into an :class:`Extraction`: mentions with roles, claims, code."""
     docs = {"title": title_doc, "abstract": abstract_doc}
-    proposed_keys = _proposed_keys(title_doc, abstract_doc)
+    defined_tasks = _defined_tasks(title_doc, abstract_doc)
+    proposed_keys = _proposed_keys(title_doc, abstract_doc) - defined_tasks
     aliases = _acronym_pairs(docs)
     mentions: list[Mention] = []
     abstract_words = f" {normalize_title(paper.abstract)} "
@@ -928,6 +1125,8 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                 or (short_form and canonical_key(short_form) in proposed_keys)
             ) else "used"
             label = span.label_
+            if key in defined_tasks or (long_form and canonical_key(long_form) in defined_tasks):
+                label = "Task"
             if role == "proposed" and label == "Task":
                 label = "Method"  # what a paper introduces is a method, even when named like a task
             if role == "proposed" and label == "Metric":
@@ -967,33 +1166,56 @@ def _sentence_index(doc: Doc) -> list[int]:
 
 
 def _title_contribution(title_doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """A title "X for Y" (no colon) names its contribution X: "Discourse-Based Objectives for Fast
-    Unsupervised Sentence Representation Learning". X is added as a proposed method unless its head
-    makes it a task ("Bilevel Optimization under ...")."""
-    title = title_doc.text
-    if ":" in title or not title_doc.has_annotation("DEP"):
+    """A title "X for Y" names its contribution X: "Discourse-Based Objectives for Fast Unsupervised
+    Sentence Representation Learning"; so does the description after an unnamed colon ("Beyond Log
+    Likelihood: Probability-Based Objectives for ..."). In "X with Y" the contribution is Y when Y is
+    a method ("Probabilistic Programming with Programmable Variational Inference"), else the whole
+    "X with Y" ("Visual Reinforcement Learning with Imagined Goals"). X is added as a proposed
+    method unless its head makes it a task ("Bilevel Optimization under ...")."""
+    if not title_doc.has_annotation("DEP") or _title_name(title_doc) or _title_kind(title_doc) in set(_cues()["survey_heads"]):
         return mentions
-    cut = next((t.i for t in title_doc if t.lower_ in {"for", "via", "with"} and t.i > 0), None)
+    colon = next((t.i for t in title_doc if t.text == ":"), None)
+    begin = colon + 1 if colon is not None else 0
+    while begin < len(title_doc) and title_doc[begin].pos_ == "DET":
+        begin += 1
+    segment = title_doc[begin:]
+    preps = {"for", "via", "with", "in", "under", "on", "from", "through", "using", "of", "beyond", "without", "to"}
+    cut = next((t.i for t in segment if t.lower_ in preps and t.i > begin + 1 and title_doc[t.i - 1].whitespace_), None)
     if cut is None:
         return mentions
     heads = _heads()
-    first = title_doc[0].lower_
+    first = title_doc[begin].lower_
     if first.endswith("ing") and first != "learning":
         return mentions  # "Improving X with Y" names a goal, not a contribution
-    start = 1 if first in {"learning", "towards", "toward", "on", "beyond"} else 0
+    start = begin + 1 if first in {"learning", "towards", "toward", "on", "beyond"} else begin
     if title_doc[start].lower_ in heads["evaluative"] or title_doc[start].lower_ in heads["modifiers_dropped"]:
         return mentions  # "Optimal Representations for ...", "Fast Rates for ...": a property, not a name
     phrase = title_doc[start:cut]
+    if title_doc[cut].lower_ == "with":
+        after = next((t.i for t in title_doc[cut + 1 :] if t.lower_ in preps or t.is_punct and t.text != "-"), len(title_doc))
+        tail = title_doc[cut + 1 : after]
+        if len(tail) >= 2 and tail[-1].lemma_.lower() in heads["Method"] and tail[-1].lemma_.lower() not in heads["Task"]:
+            phrase = tail  # "... with Programmable Variational Inference"
+        elif 1 <= len(tail) <= 3 and all(t.pos_ in {"NOUN", "PROPN", "ADJ", "VERB"} for t in tail):
+            phrase = title_doc[start:after]  # "Visual Reinforcement Learning with Imagined Goals"
+            return _add_title_contribution(phrase, mentions)
+        else:
+            return mentions
     if not 2 <= len(phrase) <= 5 or not all(t.pos_ in {"NOUN", "PROPN", "ADJ", "PUNCT", "VERB"} for t in phrase):
         return mentions
     head = phrase[-1].lemma_.lower()
     if head in heads["Task"] or head in heads["Dataset"] or head in heads["Metric"] or phrase[-1].lower_ in heads["generic"]:
         return mentions
+    return _add_title_contribution(phrase, mentions)
+
+
+def _add_title_contribution(phrase: Span, mentions: list[Mention]) -> list[Mention]:
+    """Mark ``phrase`` (and the abstract's mentions of the same name) proposed methods."""
     key = canonical_key(phrase.text)
-    out = [replace(m, role="proposed", type="Method") if m.field == "title" and m.canonical == key else m for m in mentions]
+    out = [replace(m, role="proposed", type="Method") if m.canonical == key else m for m in mentions]
     if not any(m.field == "title" and m.canonical == key for m in mentions):
         out.insert(0, Mention(text=phrase.text, type="Method", start=phrase.start_char, end=phrase.end_char, field="title",
-                              sentence=title, role="proposed", confidence=0.55, canonical=key))
+                              sentence=phrase.doc.text, role="proposed", confidence=0.55, canonical=key))
     return out
 
 
@@ -1044,18 +1266,23 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
     are the subject of "outperforms" / "achieves".
     """
     heads = _heads()
+    cues = _cues()
     verbs = set(heads["proposal_verbs"])
     naming = set(heads["naming_words"])
     keys: set[str] = set()
     title = title_doc.text
-    if ":" in title:
-        prefix = title.split(":", 1)[0].strip()
-        words = prefix.split()
-        if 1 <= len(words) <= 3 and any(is_name_like(w) for w in words):
-            keys.add(canonical_key(words[0] if len(words) > 1 and is_name_like(words[0]) else prefix))
+    title_name = _title_name(title_doc)
+    if title_name:
+        keys.add(title_name)
+    survey = _title_kind(title_doc) in set(cues["survey_heads"]) or any(
+        t.lemma_.lower() in cues["survey_verbs"] and t.pos_ == "VERB" and _subject_is_us(t) for t in abstract_doc
+    )
+    if survey:
+        return set()  # a survey reviews others' methods; what it "introduces" is theirs
     for span in title_doc.spans.get("kg_mentions", []):
         if (
-            span._.kg_source in {"name", "acronym-short", "acronym-long"}
+            not title_name  # "TLDR: Unsupervised Goal-Conditioned RL via ...": the prefix is the contribution
+            and span._.kg_source in {"name", "acronym-short", "acronym-long"}
             and span.label_ in {"Method", "Dataset"}
             and not _is_modifier(span)
             and not _behind_preposition(span)
@@ -1063,21 +1290,36 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
             keys.add(canonical_key(span.text))
     mentions = list(abstract_doc.spans.get("kg_mentions", []))
     pairs = list(zip(abstract_doc.spans.get("kg_long_forms", []), abstract_doc.spans.get("kg_short_forms", [])))
-    for sent in abstract_doc.sents:
+    sentences = list(abstract_doc.sents)
+    gerunds = _cue("activity_gerunds")
+    acted_on = {
+        short.text for long, short in pairs
+        if long[0].lower_ in gerunds or (long.start > 0 and abstract_doc[long.start - 1].lower_ in gerunds)
+    }
+    first_proposal = len(sentences)
+    for number, sent in enumerate(sentences):
         proposal_tokens = [t for t in sent if t.lemma_.lower() in verbs and t.pos_ == "VERB" and _subject_is_us(t)]
-        named = [t for t in sent if t.lower_ in naming or (t.lemma_.lower() in {"call", "name", "dub", "term"} and t.pos_ == "VERB")]
+        if proposal_tokens:
+            first_proposal = min(first_proposal, number)
+        # "which we call X", "X is named Y"; not "calling a stochastic gradient oracle"
+        named = [t for t in sent if t.lower_ in naming or (
+            t.lemma_.lower() in {"call", "name", "dub", "term"} and t.pos_ == "VERB" and t.tag_ != "VBG")]
         in_sent = [m for m in mentions if sent.start <= m.start < sent.end and m.label_ in {"Method", "Dataset", "Task"}]
         for span in in_sent:
-            if _is_modifier(span):
+            if _is_modifier(span) or span._.kg_source == "nested":
                 continue
+            if (span[0].lower_ in _cue("activity_gerunds") and len(span) > 1) or span.text in acted_on:
+                continue  # "we propose training reward models (RMs) ...": a way of training, not the models
             before = {t.lower_ for t in abstract_doc[max(sent.start, span.start - 3) : span.start]}
             lexicon = span._.kg_source == "lexicon"
-            if before & {"our", "novel", "proposed"} and not lexicon:
+            if span._.kg_source == "appositive":
+                keys.add(canonical_key(span.text))  # the name of "a novel objective, X"
+            elif before & {"our", "novel", "proposed"} and not lexicon:
                 keys.add(canonical_key(span.text))
             elif span.label_ == "Task":
                 # a task a paper sets up is still a task (used), but a task-named technique the proposed
                 # method "leverages" is part of the proposal
-                if span.root.head.lemma_.lower() in _USING_VERBS and any(
+                if span.root.head.lemma_.lower() in _cue("using_verbs") and any(
                     _in_object_of(span, verb, clauses=True) for verb in proposal_tokens
                 ) and not lexicon:
                     keys.add(canonical_key(span.text))
@@ -1099,19 +1341,98 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
             if span.root.dep_ == "conj" and head_mention is not None and canonical_key(head_mention.text) in keys:
                 keys.add(canonical_key(span.text))
         for long_span, short_span in pairs:
+            if long_span[0].lower_ in _cue("activity_gerunds") or (
+                long_span.start > 0 and abstract_doc[long_span.start - 1].lower_ in _cue("activity_gerunds")
+            ):
+                continue
             if sent.start <= short_span.start < sent.end and (
                 any(_in_object_of(long_span, v) or _in_object_of(short_span, v) for v in proposal_tokens)
                 or canonical_key(long_span.text) in keys or canonical_key(short_span.text) in keys
             ):
                 keys.add(canonical_key(short_span.text))
                 keys.add(canonical_key(long_span.text))
+    keys -= _background_names(sentences[:first_proposal], mentions, pairs) - {title_name}
     # variants of a proposed name are proposed too: "SPO-chain", "A-PARL"
     names = [*title_doc.spans.get("kg_mentions", []), *mentions]
     stems = {k for k in keys if k and " " not in k}
     for span in names:
         parts = [canonical_key(p) for p in re.split(r"[-_]", span.text) if p]
-        if len(parts) > 1 and any(p in stems for p in parts) and span._.kg_source == "name":
+        if len(parts) > 1 and any(p in stems for p in parts) and span._.kg_source in {"name", "acronym-use"}:
             keys.add(canonical_key(span.text))
+    return keys
+
+
+def _background_names(background: list[Span], mentions: list[Span], pairs: list[tuple[Span, Span]]) -> set[str]:
+    """Keys of names the abstract already uses in its motivation, before it proposes anything, in
+    sentences that do not speak of the paper itself: "RL" in "Enhancing LLMs using reinforcement
+    learning (RL) remains a challenge" is prior work, even inside "a novel RL framework" later."""
+    own = set(_cues()["own_work_words"])
+    spans = [s for s in background if not ({t.lower_ for t in s} & own)]
+    if not spans:
+        return set()
+    inside = lambda m: any(s.start <= m.start < s.end for s in spans)  # noqa: E731
+    found = {canonical_key(m.text) for m in mentions if inside(m)}
+    for long_span, short_span in pairs:
+        if inside(short_span) or canonical_key(short_span.text) in found:
+            found |= {canonical_key(short_span.text), canonical_key(long_span.text)}
+    return found
+
+
+def _title_kind(title_doc: Doc) -> str:
+    """The head word of what a title says it is, after its colon: "...: A Survey" -> "survey"."""
+    colon = next((t.i for t in title_doc if t.text == ":"), None)
+    if colon is None:
+        return ""
+    words = [t for t in title_doc[colon + 1 :] if t.is_alpha]
+    cut = next((k for k, t in enumerate(words) if t.pos_ == "ADP" or t.lower_ in {"for", "of", "with", "via", "on", "and"}), len(words))
+    return words[cut - 1].lemma_.lower() if cut > 0 else ""
+
+
+def _title_name(title_doc: Doc) -> str:
+    """The key of the name a title ``NAME: description`` gives its contribution, or "".
+
+    A coined name ("PARL", "Meta-Explore", "GREATERPROMPT") or a short Title Case name
+    ("Segment Policy Optimization"); not a known name, a survey's topic ("... : A Survey") or a
+    task the paper defines ("Conversational Tree Search: A New Hybrid Dialog Task")."""
+    colon = next((t.i for t in title_doc if t.text == ":"), None)
+    if colon is None or colon == 0:
+        return ""
+    cues = _cues()
+    if _title_kind(title_doc) in set(cues["survey_heads"]) | set(cues["task_kinds"]):
+        return ""
+    prefix = title_doc[:colon]
+    words = prefix.text.split()
+    if 1 <= len(words) <= 3 and any(is_name_like(w) for w in words):
+        return canonical_key(words[0] if len(words) > 1 and is_name_like(words[0]) else prefix.text)
+    known = {(s.start, s.end) for s in title_doc.spans.get("kg_lexicon", [])}
+    if 2 <= len(words) <= 5 and all(t.text[:1].isupper() or t.text == "-" for t in prefix) and (0, colon) not in known and (
+        prefix[0].pos_ not in {"ADP", "DET", "VERB"} and not prefix[0].lower_.endswith("ing")
+    ):
+        return canonical_key(prefix.text)
+    return ""
+
+
+def _defined_tasks(title_doc: Doc, abstract_doc: Doc) -> set[str]:
+    """Keys of tasks a paper sets up: the title's "NAME: A New ... Task", "we introduce X as a
+    new task". The gold convention (and the ontology) keeps these Tasks, used, not methods."""
+    cues = _cues()
+    kinds = set(cues["task_kinds"])
+    keys = set()
+    colon = next((t.i for t in title_doc if t.text == ":"), None)
+    if colon and _title_kind(title_doc) in kinds:
+        keys.add(canonical_key(title_doc[:colon].text))
+    for tok in abstract_doc:
+        if tok.lower_ == "as" and tok.head.lemma_.lower() in cues["definition_verbs"]:
+            obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.lemma_.lower() in kinds:
+                target = next((c for c in tok.head.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+                if target is not None:
+                    words = [t for t in target.subtree if t.i < tok.i and t.text not in {"(", ")"}]
+                    names = [m for m in abstract_doc.spans.get("kg_mentions", []) if words and words[0].i <= m.start < tok.i]
+                    keys |= {canonical_key(m.text) for m in names}
+    for long_span, short_span in zip(abstract_doc.spans.get("kg_long_forms", []), abstract_doc.spans.get("kg_short_forms", [])):
+        if canonical_key(long_span.text) in keys or canonical_key(short_span.text) in keys:
+            keys |= {canonical_key(long_span.text), canonical_key(short_span.text)}
     return keys
 
 
@@ -1120,7 +1441,10 @@ def _is_modifier(span: Span) -> bool:
     that noun is a generic head ("the SSO algorithm" introduces SSO)."""
     root = span.root
     if root.dep_ in {"compound", "amod", "nmod"} and root.head.i >= span.end:
-        return root.head.lemma_.lower() not in _NAME_HEADS
+        between = span.doc[span.end : root.head.i]
+        if any(t.dep_ == "cc" or t.text in {",", ";"} for t in between):
+            return False  # a misparsed coordination: "[initialization refinement] and periodic updates"
+        return root.head.lemma_.lower() not in _cue("name_heads")
     return False
 
 
@@ -1131,7 +1455,7 @@ def _behind_preposition(span: Span) -> bool:
     while tok.dep_ == "conj" and hops < 4:
         tok = tok.head
         hops += 1
-    return tok.dep_ == "pobj" and tok.head.lower_ in _LEAVING_PREPS
+    return tok.dep_ == "pobj" and tok.head.lower_ in _cue("leaving_prepositions")
 
 
 def _subject_is_us(verb) -> bool:
@@ -1139,7 +1463,7 @@ def _subject_is_us(verb) -> bool:
     for child in verb.children:
         if child.dep_ in {"nsubj", "nsubjpass"}:
             words = {t.lower_ for t in child.subtree}
-            if words & {"we", "paper", "work", "this", "our", "study", "article"}:
+            if words & {"we", "paper", "work", "our", "study", "article"}:  # not "this separation creates ..."
                 return True
             if child.dep_ == "nsubjpass":
                 sentence = verb.sent.text.lower()
@@ -1149,11 +1473,8 @@ def _subject_is_us(verb) -> bool:
     return False
 
 
-_LEAVING_PREPS = {"for", "to", "in", "on", "with", "from", "by", "over", "against", "across", "via", "under", "than",
-                  "into", "through", "at", "beyond", "without", "between", "among", "like", "as"}
 
 
-_USING_VERBS = {"leverage", "employ", "combine", "incorporate", "feature", "integrate", "adopt", "exploit", "utilize"}
 
 
 def _listed_after_novel(span: Span) -> bool:
@@ -1174,7 +1495,7 @@ def _in_object_of(span: Span, verb, clauses: bool = False) -> bool:
         return False
     tok = span.root
     while tok.head.i != tok.i:
-        if tok.dep_ == "pobj" and tok.head.lower_ in _LEAVING_PREPS:
+        if tok.dep_ == "pobj" and tok.head.lower_ in _cue("leaving_prepositions"):
             return False
         if tok.dep_ in {"relcl", "acl", "advcl"} and tok.head.i != verb.i and not clauses:
             return False
@@ -1256,15 +1577,13 @@ def _direction(sent: Span) -> str | None:
     """The claim's direction from its first result word, in sentence order."""
     for tok in sent:
         lemma = tok.lemma_.lower()
-        if lemma in _RESULT_VERBS and (tok.pos_ in {"VERB", "NOUN", "ADJ"} or lemma == "par"):
-            return _RESULT_VERBS[lemma]
+        if lemma in _cue("result_directions") and (tok.pos_ in {"VERB", "NOUN", "ADJ"} or lemma == "par"):
+            return _cue("result_directions")[lemma]
     if "state-of-the-art" in sent.text.lower():
         return "achieves"
     return None
 
 
-_COMPARISON_VERBS = {"outperform", "surpass", "beat", "exceed", "dominate", "match", "rival"}
-_COMPARISON_PREPS = {"than", "over", "to", "with", "against"}
 
 
 def _compared_to(sent: Span, methods: list[Mention]) -> tuple[str | None, int | None]:
@@ -1273,9 +1592,9 @@ def _compared_to(sent: Span, methods: list[Mention]) -> tuple[str | None, int | 
     for tok in sent:
         lemma = tok.lemma_.lower()
         target = None
-        if lemma in _COMPARISON_VERBS and tok.pos_ == "VERB":
+        if lemma in _cue("comparison_verbs") and tok.pos_ == "VERB":
             target = next((c for c in tok.children if c.dep_ in {"dobj", "obj"}), None)
-        elif tok.lower_ in _COMPARISON_PREPS and (
+        elif tok.lower_ in _cue("comparison_prepositions") and (
             tok.lower_ == "than" or tok.head.lemma_.lower() in {"compare", "comparable", "improvement", "gain",
                                                                "advantage", "superior", "better", "improve"}
             or tok.lower_ == "over" and tok.head.pos_ in {"NOUN", "VERB", "ADJ"}

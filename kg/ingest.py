@@ -10,7 +10,10 @@ A reader turns the bytes of one file into raw records (a line number and a dict 
 fields) or :class:`~kg.errors.RecordError` values; it never builds a :class:`Paper`
 itself, so validation, text hygiene and paper ids live in one place (:func:`_build`).
 Whole-file problems (missing, empty, a CSV without the needed columns, an XML document
-with a DTD) raise :class:`~kg.errors.InputError` whatever ``on_error`` says.
+with a DTD) raise :class:`~kg.errors.InputError` when the file is the only input. Among
+several files (a folder, several paths) with ``on_error="skip"``, such a file is reported
+like a bad record (``file:line: reason``, line 0 when the problem has no line) and the
+other files are still read: one broken file costs only itself.
 
 Every reader decodes its file a line at a time, so a line that is not UTF-8 (or holds
 a NUL byte) costs only the record it belongs to, and the error names its line and byte
@@ -216,8 +219,32 @@ def _open_error(path: Path, err: OSError) -> InputError:
     return InputError(f"{path}: cannot be read ({err.strerror or err}); check the file")
 
 
+_CHUNK = 1 << 16
+
+
+def _physical_lines(handle) -> Iterator[bytes]:
+    """The byte lines of a file, each with its line end: LF and CRLF, or a lone CR when the
+    file's first 64 KiB hold CRs and no LF (classic Mac, Excel's "CSV (Macintosh)").
+
+    A lone CR inside a file that has LFs stays part of its line (a CSV field may hold one).
+    """
+    head = handle.read(_CHUNK)
+    handle.seek(0)
+    if b"\r" not in head or b"\n" in head:
+        yield from handle
+        return
+    rest = b""
+    while chunk := handle.read(_CHUNK):
+        lines = (rest + chunk).split(b"\r")
+        rest = lines.pop()
+        for line in lines:
+            yield line + b"\r"
+    if rest:
+        yield rest
+
+
 def _lines(path: Path) -> Iterator[_Line]:
-    """Decode ``path`` as UTF-8 one line at a time (BOM and CR of CRLF removed).
+    """Decode ``path`` as UTF-8 one line at a time (BOM and the CR of CRLF or CR line ends removed).
 
     A line that is not UTF-8 or holds a NUL byte is still yielded (with U+FFFD for the
     bad bytes, so readers keep their place) but carries a ``problem``.
@@ -228,7 +255,7 @@ def _lines(path: Path) -> Iterator[_Line]:
         raise _open_error(path, err) from err
     with handle:
         offset = 0
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(_physical_lines(handle), start=1):
             size = len(raw)
             start = 0
             if number == 1:
@@ -237,7 +264,9 @@ def _lines(path: Path) -> Iterator[_Line]:
                 if raw.startswith(b"\xef\xbb\xbf"):
                     start = 3
             end = size
-            if raw.endswith(b"\n"):
+            if raw.endswith(b"\r") and end > start:  # a CR line end (or a stray CR at the very end)
+                end -= 1
+            elif raw.endswith(b"\n"):
                 end -= 1
                 if end > start and raw[end - 1 : end] == b"\r":
                     end -= 1
@@ -339,9 +368,38 @@ def _whole_text(path: Path) -> tuple[str, list[_Line], _BadLines]:
 # --------------------------------------------------------------------------- building papers
 
 
+# Unicode noncharacters (U+FDD0-FDEF and the last two code points of every plane): never text,
+# and U+FFFE/U+FFFF make an RDF/XML or GraphML file ill-formed (XML 1.0 forbids them).
+_NONCHARACTERS = re.compile("[\ufdd0-\ufdef" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
+) + "]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _clean(text: str) -> str:
-    """Controls out, NFC, and every run of whitespace (newlines included) as one space."""
-    return " ".join(unicodedata.normalize("NFC", strip_controls(text)).split())
+    """Controls and noncharacters out, NFC, and every run of whitespace (newlines included) as one space."""
+    text = " ".join(text.split())  # first, so line-breaking controls (VT, FF, NEL) part words
+    text = _NONCHARACTERS.sub("", strip_controls(text))
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _visible(text: str) -> bool:
+    """Whether ``text`` shows anything: not only format marks (U+200E, U+200B ...) and spaces."""
+    return any(unicodedata.category(char)[0] not in "CZ" for char in text)
+
+
+def _surrogate_problem(fields: Mapping[str, Any]) -> str | None:
+    """Why a record's text cannot be written as UTF-8: a lone surrogate (a broken ``\\ud800`` escape)."""
+    for key in _FIELDS:  # fields kg does not read may hold anything
+        value = fields.get(key)
+        texts = value if isinstance(value, (list, tuple)) else [value]
+        for text in texts:
+            if isinstance(text, str) and (match := _SURROGATE.search(text)):
+                return (
+                    f"{key} holds a lone surrogate \\u{ord(match.group()):04x} at character {match.start()} "
+                    "(half of a broken \\u escape pair), which is not text; fix the escape or remove it"
+                )
+    return None
 
 
 def _kind(value: Any) -> str:
@@ -392,7 +450,8 @@ class _Fields:
             return None
         if not isinstance(value, str):
             raise self.error(f"{self.name(key)} is {_kind(value)}, not a string; write it as text")
-        return _clean(value) or None
+        cleaned = _clean(value)
+        return cleaned if _visible(cleaned) else None
 
     def required(self, key: str) -> str:
         """A text field that must be present and non-blank, cleaned."""
@@ -400,6 +459,12 @@ class _Fields:
             raise self.error(f"{self.name(key)} is missing; add one or remove the record")
         cleaned = self.text(key)
         if cleaned is None:
+            raw = str(self.raw.fields.get(key))
+            if raw.strip():
+                raise self.error(
+                    f"{self.name(key)} has no visible characters (only controls or format marks); "
+                    "fill it in or remove the record"
+                )
             raise self.error(f"{self.name(key)} is empty; fill it in or remove the record")
         return cleaned
 
@@ -480,6 +545,8 @@ class _Fields:
 def _build(path: str, raw: _Raw, max_chars: int, names: Mapping[str, str]) -> Paper:
     """Validate and clean one raw record into a :class:`Paper` (or raise ``RecordError``)."""
     f = _Fields(path, raw, names)
+    if problem := _surrogate_problem(raw.fields):
+        raise f.error(problem)
     title = f.required("title")
     abstract = f.required("abstract")
     if len(title) > MAX_TITLE_CHARS:
@@ -556,7 +623,7 @@ def _read_trending(path: Path) -> Iterator[_Item]:
 
 def _json_error(err: ValueError) -> str:
     if isinstance(err, json.JSONDecodeError):
-        return f"{err.msg} at column {err.colno}"
+        return f"{err.msg.removesuffix(' at')} at column {err.colno}"
     return str(err)
 
 
@@ -1355,7 +1422,9 @@ def read(
     ------
     InputError
         at once for a missing path or unknown format; while reading for a file that cannot
-        be used at all (empty, CSV without title/abstract columns, XML with a DTD).
+        be used at all (empty, CSV without title/abstract columns, XML with a DTD) when it
+        is the only file, or ``on_error="fail"``, or every file is unusable. Otherwise such
+        a file is one entry of ``report.skipped`` (line 0 when the problem has no line).
     RecordError
         for the first bad record when ``on_error="fail"``.
 
@@ -1374,21 +1443,52 @@ def read(
 def _read_files(
     files: list[Path], format: str | None, on_error: str, report: IngestReport, max_chars: int
 ) -> Iterator[Paper]:
+    tolerate = on_error == "skip" and len(files) > 1
+    unusable: list[InputError] = []
     for path in files:
-        fmt = FORMATS[format or detect_format(path)]
-        _ensure_not_empty(path)
-        report.files.append(str(path))
-        for item in fmt.reader(path):
+        try:
+            yield from _read_file(path, format, on_error, report, max_chars)
+        except RecordError:
+            raise
+        except InputError as err:
+            if not tolerate:
+                raise
+            unusable.append(err)
             report.read += 1
-            if isinstance(item, _Raw):
-                try:
-                    yield _build(str(path), item, max_chars, fmt.field_names)
-                    continue
-                except RecordError as err:
-                    item = err
-            if on_error == "fail":
-                raise item
-            report.skipped.append(item)
+            report.skipped.append(_as_record_error(path, err))
+    if unusable and len(unusable) == len(files):
+        raise unusable[0]
+
+
+def _read_file(
+    path: Path, format: str | None, on_error: str, report: IngestReport, max_chars: int
+) -> Iterator[Paper]:
+    fmt = FORMATS[format or detect_format(path)]
+    _ensure_not_empty(path)
+    report.files.append(str(path))
+    for item in fmt.reader(path):
+        report.read += 1
+        if isinstance(item, _Raw):
+            try:
+                yield _build(str(path), item, max_chars, fmt.field_names)
+                continue
+            except RecordError as err:
+                item = err
+        if on_error == "fail":
+            raise item
+        report.skipped.append(item)
+
+
+_LINE_PREFIX = re.compile(r"(\d+): ")
+
+
+def _as_record_error(path: Path, err: InputError) -> RecordError:
+    """A whole-file problem as a skipped record: ``file:line: reason`` (line 0: the whole file)."""
+    message = str(err).removeprefix(f"{path}:").lstrip()
+    line = 0
+    if match := _LINE_PREFIX.match(message):
+        line, message = int(match.group(1)), message[match.end() :]
+    return RecordError(str(path), line, f"{message}; the whole file was skipped")
 
 
 def dedupe(papers: Iterable[Paper], report: IngestReport | None = None) -> Iterator[Paper]:

@@ -67,7 +67,8 @@ _PAPER_LINK = {
     ("Metric", "used"): KG.reportsMetric,
 }
 #: only URLs made of these characters become IRIs as they are (others are minted)
-_SAFE_URL = re.compile(r"^https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")
+# (RFC 3987: no brackets outside an IPv6 host, '%' only before two hex digits; Oxigraph and Jena reject others)
+_SAFE_URL = re.compile(r"^https?://(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+$")
 
 
 def mint(base: str, kind: str, key: str) -> URIRef:

@@ -106,3 +106,7 @@ def bundled_store(bundled_build, tmp_path_factory):
         code = main(["build", "--out", str(work / "out"), "--cache", str(work / "cache"), "--store", str(work / "store")])
     assert code == 0, buffer.getvalue()
     return work / "store", buffer.getvalue()
+
+
+# Every test runs under the network guard: a socket to anything but loopback fails the test.
+pytest_plugins = ["netguard", "pytester"]

@@ -64,3 +64,14 @@ def test_f2sa_long_form_is_an_alias_of_the_proposed_method():
     assert {m.long_form for m in f2sa if m.long_form} == {"Fully First-order Stochastic Approximation"}
     long_mentions = [m for m in x.mentions if m.text == "Fully First-order Stochastic Approximation"]
     assert long_mentions and long_mentions[0].short_form == "F2SA"
+
+
+def test_initials_that_spell_the_short_form_win_over_letters_found_inside_words():
+    words = "a novel policy gradient algorithm , Pairwise Proximal Policy Optimization".split()
+    assert best_long_form("P3O", words) == 4  # not "Proximal Policy Optimization", whose "opt" holds a p
+    assert best_long_form("GCRL", "Unsupervised goal-conditioned reinforcement learning".split()) == 3
+
+
+def test_named_starts_a_long_form_when_every_initial_is_used():
+    assert best_long_form("NER", "modern named entity recognition".split()) == 3
+    assert best_long_form("FB", "a method named Foo Bar".split()) == 2

@@ -180,3 +180,189 @@ def test_title_x_for_y_names_the_contribution():
     assert {m.role for m in mentions_of(x, "Polychromic Objectives")} == {"proposed"}
     goal_title = fx.extraction("Enhancing Infrared Small Target Detection")
     assert not mentions_of(goal_title, "Infrared Small Target Detection Robustness")
+
+
+# -- roles: what a paper proposes ----------------------------------------------------------------
+
+
+def test_appositive_names_a_new_generic_thing():
+    x = fx.extraction("Pairwise Proximal Policy Optimization")
+    assert {m.role for m in mentions_of(x, "reinforcement learning with relative feedback")} == {"proposed"}
+    lazy = fx.extraction("The Virtues of Laziness in Model-based RL")
+    assert {m.role for m in mentions_of(lazy, "Performance Difference via Advantage in Model")} == {"proposed"}
+
+
+def test_a_defined_long_form_beats_the_known_name_inside_it():
+    x = fx.extraction("Pairwise Proximal Policy Optimization")
+    assert {m.role for m in mentions_of(x, "Pairwise Proximal Policy Optimization")} == {"proposed"}
+    # PPO is the baseline the paper improves on, not its contribution
+    assert {m.role for m in x.mentions if m.text in {"PPO", "Proximal Policy Optimization"}} == {"used"}
+
+
+def test_names_from_the_motivation_are_not_proposed():
+    spo = fx.extraction("Segment Policy Optimization")
+    assert {m.role for m in mentions_of(spo, "RL")} == {"used"}  # "a novel RL framework" builds on RL
+    assert {m.role for m in mentions_of(spo, "SPO")} == {"proposed"}
+    tldr = fx.extraction("TLDR: Unsupervised Goal-Conditioned RL")
+    assert {m.role for m in tldr.mentions if m.text in {"RL", "GCRL"}} == {"used"}
+
+
+def test_a_survey_title_proposes_nothing():
+    x = fx.extraction("Reinforcement Learning Enhanced LLMs: A Survey")
+    assert not [m for m in x.mentions if m.role == "proposed"]
+
+
+def test_a_description_beside_a_name_is_not_another_entity():
+    x = fx.extraction("Meta-Explore")
+    assert not mentions_of(x, "hierarchical navigation method")
+    assert {m.role for m in mentions_of(x, "Meta-Explore")} == {"proposed"}
+
+
+def test_a_task_the_paper_sets_up_stays_a_used_task():
+    x = fx.extraction("Conversational Tree Search")
+    cts = [m for m in x.mentions if m.text in {"CTS", "Conversational Tree Search"}]
+    assert cts and {(m.type, m.role) for m in cts} == {("Task", "used")}
+
+
+def test_items_of_a_misparsed_coordination_are_not_modifiers():
+    x = fx.extraction("Bilevel Optimization under Unbounded Smoothness")
+    assert {m.role for m in mentions_of(x, "initialization refinement")} == {"proposed"}
+    # "calling a stochastic gradient oracle" does not name anything
+    assert {m.role for m in mentions_of(x, "stochastic gradient")} <= {"used"}
+
+
+def test_variants_of_a_defined_short_form_keep_their_tail():
+    x = fx.extraction("Segment Policy Optimization")
+    assert {m.role for m in mentions_of(x, "SPO-chain")} == {"proposed"}
+    assert {m.role for m in mentions_of(x, "SPO-tree")} == {"proposed"}
+
+
+def test_a_known_task_inside_a_defined_name_is_still_a_task(nlp):
+    paper = Paper("f", "", "We propose Federated User Representation Learning (FURL), a simple way to personalize models.")
+    x = extract_paper(paper, nlp)
+    assert ("Representation Learning", "Task") in {(m.text, m.type) for m in x.mentions}
+    assert {m.role for m in mentions_of(x, "FURL")} == {"proposed"}
+
+
+def test_title_x_with_y_names_the_contribution():
+    rig = fx.extraction("Visual Reinforcement Learning with Imagined Goals")
+    assert {m.role for m in mentions_of(rig, "Visual Reinforcement Learning with Imagined Goals")} == {"proposed"}
+    ppl = fx.extraction("Probabilistic Programming with Programmable Variational Inference")
+    assert {m.role for m in mentions_of(ppl, "Programmable Variational Inference")} == {"proposed"}
+    # a hyphenated "End-to-End" is not "X to Y"
+    web = fx.extraction("End-to-End Goal-Driven Web Navigation")
+    assert not [m for m in web.mentions if m.text.endswith("-")]
+
+
+def test_the_description_after_an_unnamed_colon_is_the_contribution():
+    x = fx.extraction("Beyond Log Likelihood")
+    roles = {m.role for m in x.mentions if m.canonical == canonical_key("probability-based objectives")}
+    assert roles == {"proposed"}
+
+
+def test_a_known_name_inside_a_new_description_gives_way_to_it():
+    lazy = fx.extraction("The Virtues of Laziness in Model-based RL")
+    assert {m.role for m in mentions_of(lazy, "no-regret algorithms")} == {"proposed"}
+    cts = fx.extraction("Conversational Tree Search")
+    assert {m.role for m in mentions_of(cts, "Reinforcement Learning architecture")} == {"proposed"}
+    p3o = fx.extraction("Pairwise Proximal Policy Optimization")
+    assert not mentions_of(p3o, "trajectory-wise policy gradient algorithm")  # it only describes P3O
+
+
+# -- types: tasks and techniques -----------------------------------------------------------------
+
+
+def test_a_task_head_reached_by_some_means_is_a_technique():
+    x = fx.extraction("GREATERPROMPT")
+    assert {m.type for m in mentions_of(x, "internal gradient-based optimization")} == {"Method"}
+    ontology = fx.extraction("Heterogeneous LLM Methods for Ontology Learning")
+    assert {m.type for m in mentions_of(ontology, "attention-based graph modeling")} == {"Method"}
+
+
+def test_a_long_form_built_on_a_known_method_is_that_kind_of_method():
+    x = fx.extraction("Reinforcement Learning Enhanced LLMs: A Survey")
+    assert {m.type for m in x.mentions if m.text in {"RLAIF", "Reinforcement Learning from AI Feedback"}} == {"Method"}
+
+
+def test_a_name_qualifying_a_task_head_names_a_task(nlp):
+    x = extract_paper(Paper("a", "", "We study LLM alignment with human preferences."), nlp)
+    assert ("LLM alignment", "Task") in {(m.text, m.type) for m in x.mentions}
+    assert ("LLM", "Method") in {(m.text, m.type) for m in x.mentions}
+
+
+def test_a_description_before_namely_is_not_another_entity():
+    x = fx.extraction("Bilevel Optimization under Unbounded Smoothness")
+    assert not mentions_of(x, "bilevel optimization algorithm")  # "a new ... algorithm, namely BO-REP"
+    assert {m.role for m in mentions_of(x, "BO-REP")} == {"proposed"}
+
+
+def test_a_known_name_inside_a_new_description_is_kept_as_used(nlp):
+    x = extract_paper(Paper("r", "", "We propose a novel deep reinforcement learning architecture for dialog."), nlp)
+    assert {m.role for m in x.mentions if m.text == "reinforcement learning architecture"} == {"proposed"}
+    assert {m.role for m in x.mentions if m.text.lower().endswith("reinforcement learning")} == {"used"}
+
+
+def test_what_a_task_is_like_or_who_does_it_is_not_a_task():
+    x = fx.extraction("Enabling more efficient and cost-effective AI/ML systems")
+    assert not mentions_of(x, "time-consuming")  # "time-consuming tasks"
+    llm = fx.extraction("LLM+Reasoning+Planning")
+    assert not mentions_of(llm, "end-user")  # "end-user tasks"
+
+
+def test_proposing_to_train_something_does_not_propose_the_thing():
+    x = fx.extraction("Learning Goal-Conditioned Representations for Language Reward Models")
+    assert {m.role for m in x.mentions if m.text in {"RMs", "training reward models"}} <= {"used"}
+    assert {m.role for m in mentions_of(x, "Goal-Conditioned Representations")} == {"proposed"}
+
+
+def test_a_capitalised_run_is_one_name():
+    x = fx.extraction("GlobalRAG")
+    assert {m.role for m in mentions_of(x, "SubGoal Completion Reward")} == {"proposed"}
+    assert not mentions_of(x, "SubGoal")
+
+
+def test_what_the_motivation_says_something_creates_is_not_proposed():
+    x = fx.extraction("URPO")
+    assert {m.role for m in mentions_of(x, "resource-intensive pipeline")} <= {"used"}  # "This separation creates ..."
+    assert not mentions_of(x, "Unified Reward")  # the acronym's long form names the framework whole
+    assert {m.role for m in mentions_of(x, "URPO")} == {"proposed"}
+
+
+def test_a_plus_joined_name_is_a_coined_name():
+    x = fx.extraction("LLM+Reasoning+Planning")
+    assert {(m.type, m.role) for m in mentions_of(x, "LLM+Reasoning+Planning")} == {("Method", "proposed")}
+
+
+def test_a_plural_description_is_a_class_of_things_not_a_method():
+    x = fx.extraction("Probabilistic Programming with")
+    assert not mentions_of(x, "unbiased gradient estimators")
+    assert not mentions_of(x, "gradient estimation strategies")
+    greed = fx.extraction("Greed is Good")  # "We introduce two novel epsilon-greedy acquisition functions."
+    assert {m.role for m in mentions_of(greed, "epsilon-greedy acquisition functions")} == {"proposed"}
+    laziness = fx.extraction("The Virtues of Laziness")  # "We present two no-regret algorithms ..."
+    assert {m.role for m in mentions_of(laziness, "no-regret algorithms")} == {"proposed"}
+
+
+def test_a_task_is_not_cut_out_of_a_hyphenated_word():
+    x = fx.extraction("Zero-Shot Robotic Manipulation")  # "... on real-world manipulation tasks, ..."
+    assert not mentions_of(x, "world manipulation")
+
+
+def test_a_counted_kind_keeps_its_number_and_is_the_new_thing():
+    x = fx.extraction("Reconciling Spatial and Temporal")  # "we propose a novel three-layer HRL algorithm"
+    assert {(m.type, m.role) for m in mentions_of(x, "three-layer HRL algorithm")} == {("Method", "proposed")}
+    assert {m.role for m in mentions_of(x, "HRL")} == {"used"}
+
+
+def test_long_forms_listed_together_share_a_type():
+    # "... increase in success rate (SR), success weighted by path length (SPL) and success weighted by
+    # navigation efficiency (SNE), respectively."
+    x = fx.extraction("Search for or Navigate to?")
+    assert {m.type for m in mentions_of(x, "SPL")} == {"Metric"}
+    assert {m.type for m in mentions_of(x, "SNE")} == {"Metric"}
+
+
+def test_a_named_score_points_to_a_benchmark():
+    x = fx.extraction("URPO")  # "... achieving a RewardBench score of 85.15 ..."
+    assert {m.type for m in mentions_of(x, "RewardBench")} == {"Dataset"}
+    assert not mentions_of(x, "RewardBench score")

@@ -324,6 +324,12 @@ BAD_RECORDS = {
     "feed.atom": ([10, 17], ["Valid Atom Paper One", "Valid Atom Paper Two"]),
     "truncated.atom": ([11], ["Valid Atom Paper Before The Break"]),
     "long_abstract.jsonl": ([2], ["Short Enough", "Also Short Enough"]),
+    "bom_crlf.jsonl": (
+        [3, 4, 5],
+        ["BOM And CRLF Paper", "Escaped Bell[31m Red[0m Title", "Noncharacters Stripped", "Bidi Override Title"],
+    ),
+    "controls.tsv": ([3], ["Tab Separated [2JClear Screen", "Valid TSV Paper"]),
+    "mac_cr.csv": ([3], ["Mac Paper One", "Mac Paper Two"]),
 }
 
 
@@ -374,6 +380,11 @@ def test_fail_mode_raises_the_first_bad_record(name):
         ("feed.atom", 17, "the arXiv API returned an error (incorrect id format for 1234)"),
         ("truncated.atom", 11, "not well-formed (mismatched tag"),
         ("long_abstract.jsonl", 2, "abstract is 51 characters, more than max_chars=50"),
+        ("bom_crlf.jsonl", 3, "line is not valid JSON (Invalid control character at column 57)"),
+        ("bom_crlf.jsonl", 4, "title has no visible characters (only controls or format marks)"),
+        ("bom_crlf.jsonl", 5, "title holds a lone surrogate \\ud83d at character 19"),
+        ("controls.tsv", 3, "title is empty"),
+        ("mac_cr.csv", 3, "row has 4 fields but the header (line 1) has 3"),
     ],
 )
 def test_bad_record_reasons(name, line, reason):
@@ -479,7 +490,15 @@ def test_written_records_read_back_cleaned(tmp_path, rows, fmt):
 
 
 def clean(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", strip_controls(text)).split())
+    """The hygiene every reader applies, written out independently; "" when nothing visible is left."""
+    kept = "".join(c for c in strip_controls(" ".join(text.split())) if not _noncharacter(c))
+    cleaned = " ".join(unicodedata.normalize("NFC", kept).split())
+    return cleaned if any(unicodedata.category(c)[0] not in "CZ" for c in cleaned) else ""
+
+
+def _noncharacter(char: str) -> bool:
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
 TOKENS = {
@@ -528,3 +547,90 @@ def test_csv_field_longer_than_the_csv_module_default(tmp_path):
     target.write_text(f'title,abstract\nLong One,"{spaced * 10_000}"\n', encoding="utf-8")
     papers, report = read_papers(target)
     assert report.skipped == [] and len(papers[0].abstract) == 5 * 10_000 - 1
+
+
+# --------------------------------------------------------------------------- unusable files among several
+
+
+def test_an_unusable_file_among_several_is_reported_and_the_rest_read(tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_bytes((DATA / "papers.jsonl").read_bytes())
+    for name in ("empty.jsonl", "utf16.txt", "missing_columns.csv", "xxe.atom"):
+        (tmp_path / name).write_bytes((BAD / name).read_bytes())
+    papers, report = read_papers(tmp_path)
+    assert len(papers) == 4 and balanced(papers, report)
+    assert sorted(where(report)) == [("empty.jsonl", 0), ("missing_columns.csv", 2), ("utf16.txt", 0), ("xxe.atom", 2)]
+    assert all(err.reason.endswith("; the whole file was skipped") for err in report.skipped)
+    assert "missing_columns.csv" not in " ".join(err.reason for err in report.skipped), "the path is not repeated"
+
+
+def test_unusable_files_among_several_still_stop_a_strict_read(tmp_path):
+    (tmp_path / "a.jsonl").write_bytes((DATA / "papers.jsonl").read_bytes())
+    (tmp_path / "b.jsonl").write_bytes(b"")
+    with pytest.raises(InputError, match=r"b\.jsonl: file is empty"):
+        read_papers(tmp_path, on_error="fail")
+
+
+def test_when_every_file_is_unusable_the_first_error_is_raised(tmp_path):
+    (tmp_path / "a.jsonl").write_bytes(b"   \n")
+    (tmp_path / "b.txt").write_bytes((BAD / "utf16.txt").read_bytes())
+    with pytest.raises(InputError, match=r"a\.jsonl: file is empty"):
+        read_papers(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Noncharacter\ufffe\uffff\U0010fffe\ufdd0 Gone", "Noncharacter Gone"),
+        ("Bidi \u202eoverride\u202c and \u2066isolate\u2069", "Bidi override and isolate"),
+        ("Right\u200fto\u200eleft marks stay with text", "Right\u200fto\u200eleft marks stay with text"),
+        ("Line\u2028and\u2029paragraph\x85separators\x0bvertical\x0cfeed\x1cfile", "Line and paragraph separators vertical feed file"),
+        ("Bell\x07 \x07 glued\x1b? no", "Bell glued? no"),
+    ],
+)
+def test_text_hygiene_in_titles(tmp_path, text, expected):
+    target = tmp_path / "t.jsonl"
+    target.write_text(json.dumps({"title": text, "abstract": "x"}) + "\n", encoding="utf-8")
+    papers, _ = read_papers(target)
+    assert papers[0].title == expected
+
+
+@pytest.mark.parametrize("title", ["\u200e", "\u200b\u2060", "\x07\x1b", "\u202e\u202c \ufeff"])
+def test_invisible_titles_are_bad_records(tmp_path, title):
+    target = tmp_path / "t.jsonl"
+    target.write_text(json.dumps({"title": title, "abstract": "An abstract."}) + "\n", encoding="utf-8")
+    papers, report = read_papers(target)
+    assert papers == [] and where(report) == [("t.jsonl", 1)]
+    assert "title has no visible characters" in report.skipped[0].reason or "title is empty" in report.skipped[0].reason
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "x\\ud83d", "\\ude00y"])
+def test_lone_surrogates_are_bad_records_but_pairs_are_fine(tmp_path, escape):
+    target = tmp_path / "s.jsonl"
+    target.write_text(
+        f'{{"title": "Broken {escape} Escape", "abstract": "x"}}\n{{"title": "Paired \\ud83d\\ude00", "abstract": "x"}}\n',
+        encoding="utf-8",
+    )
+    papers, report = read_papers(target)
+    assert [p.title for p in papers] == ["Paired \U0001f600"]
+    assert where(report) == [("s.jsonl", 1)] and "lone surrogate" in report.skipped[0].reason
+
+
+@pytest.mark.parametrize("sample", ["papers.jsonl", "papers.csv", "papers.tsv", "papers.bib", "papers.atom"])
+def test_cr_only_line_ends_read_like_lf(tmp_path, sample):
+    lf = (DATA / sample).read_bytes().replace(b"\r\n", b"\n")
+    target = tmp_path / f"mac{Path(sample).suffix}"
+    target.write_bytes(lf.replace(b"\n", b"\r"))
+    mac, report = read_papers(target)
+    assert report.skipped == []
+    expected, _ = read_papers(DATA / sample)
+    assert [(p.title, p.abstract, p.source.rsplit(":", 1)[1]) for p in mac] == [
+        (p.title, p.abstract, p.source.rsplit(":", 1)[1]) for p in expected
+    ]
+
+
+def test_a_lone_cr_inside_a_quoted_csv_field_of_an_lf_file_stays_in_its_field(tmp_path):
+    target = tmp_path / "cr-in-field.csv"
+    target.write_bytes(b'title,abstract\nA Title,"first part\rsecond part"\nB Title,plain\n')
+    papers, report = read_papers(target)
+    assert [p.abstract for p in papers] == ["first part second part", "plain"] and report.skipped == []
