@@ -73,6 +73,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             validate=not args.no_validate,
             html=not args.no_html,
             progress=lambda n: bar.advance(task, n),
+            **_scale_options(args),
         )
     table = Table(title="kg build", show_header=False)
     for name, value in result.summary_rows():
@@ -90,6 +91,20 @@ def cmd_build(args: argparse.Namespace) -> int:
         console.print("the graph does not conform to ontology/shapes.ttl: run 'kg validate' for the report")
         return 6
     return 0
+
+
+def _scale_options(args: argparse.Namespace) -> dict:
+    """The ``kg build`` options for speed and size: workers, cache, resume, store, scheduler."""
+    if args.workers < 1 or args.batch_size < 1:
+        raise KGError("--workers and --batch-size must be at least 1")
+    return {
+        "workers": args.workers,
+        "cache": False if args.no_cache else (args.cache or True),
+        "resume": args.resume,
+        "store": args.store,
+        "scheduler": args.scheduler,
+        "batch_papers": args.batch_size,
+    }
 
 
 def _balance(report, papers: int) -> str:
@@ -378,6 +393,19 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", help="base IRI for papers and entities (default: https://w3id.org/kg-papers/id/)")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.add_argument("--no-html", action="store_true", help="do not write graph.html")
+    p.add_argument("--workers", type=int, default=1, help="extraction processes on this machine (default 1)")
+    p.add_argument("--cache", type=Path, help="extraction cache folder (default: OUT/.cache)")
+    p.add_argument("--no-cache", action="store_true", help="extract every paper again and keep no cache")
+    p.add_argument("--resume", action="store_true", help="continue a killed build from its cached extractions")
+    p.add_argument(
+        "--store", type=Path,
+        help="keep the graph in this on-disk SPARQL store folder instead of graph.ttl (for graphs beyond memory)",
+    )
+    p.add_argument("--scheduler", help="extract on a Dask cluster: the scheduler address, e.g. tcp://10.0.0.5:8786")
+    p.add_argument(
+        "--batch-size", type=int, default=64,
+        help="papers per extraction batch, the unit of work and of the cache checkpoint (default 64)",
+    )
     _add_input_options(p)
 
     p = add("extract", "extract entities, roles, claims and code links to JSONL", "kg extract papers.jsonl -o extractions.jsonl")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,10 @@ class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     validation: str = "not run"
     conforms: bool | None = None
+    extracted: int = 0
+    from_cache: int = 0
+    resumed: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
 
     def summary_rows(self) -> list[tuple[str, str]]:
         rows = [
@@ -43,6 +48,8 @@ class BuildResult:
             ("papers", str(self.papers)),
             ("duplicates merged", str(self.ingest.merged)),
             ("records skipped", str(len(self.ingest.skipped))),
+            ("extraction", f"extracted {self.extracted}, from cache {self.from_cache}"
+             + (" (resumed from the checkpoint)" if self.resumed else "")),
         ]
         for entity_type in ("Method", "Task", "Dataset", "Metric"):
             rows.append((f"{entity_type} entities", str(self.entities.get(entity_type, 0))))
@@ -52,6 +59,8 @@ class BuildResult:
             ("triples", str(self.triples)),
             ("SHACL validation", self.validation),
         ]
+        if self.timings:
+            rows.append(("time", ", ".join(f"{step} {seconds:.1f} s" for step, seconds in self.timings.items())))
         return rows
 
 
@@ -125,52 +134,355 @@ def build(
     html: bool = True,
     title: str | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
+    cache: bool | str | os.PathLike[str] = True,
+    resume: bool = False,
+    store: str | os.PathLike[str] | None = None,
+    scheduler: str | None = None,
+    exclude: Sequence[str] = ("ner",),
+    batch_papers: int = 64,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` (default: the bundled corpus) into ``out_dir``.
 
-    Writes ``graph.ttl`` (canonical Turtle), ``extractions.jsonl`` (the ``kg extract``
-    records) and ``graph.html`` (the offline interactive view), each atomically, and validates
-    the graph against ``ontology/shapes.ttl`` unless ``validate`` is false.
-    """
-    from .extract import DEFAULT_MODEL, build_nlp, extract
-    from .link import link
-    from .rdf import DEFAULT_BASE, save, to_graph
+    Writes ``extractions.jsonl`` (the ``kg extract`` records), then either ``graph.ttl``
+    (canonical Turtle) and ``graph.html`` (the offline view), validated against
+    ``ontology/shapes.ttl`` unless ``validate`` is false, or, with ``store``, an on-disk
+    Oxigraph store built a chunk of papers at a time (no whole graph in memory; no Turtle,
+    view or SHACL run: ``kg export``/``kg render``/``kg validate`` read the store).
+    Every file is written beside its final name and moved into place, so a killed build
+    leaves each output either as it was or complete.
 
+    Parameters
+    ----------
+    workers:
+        Extraction processes on this machine (1: in this process).
+    cache:
+        True: the extraction cache in ``out_dir/.cache``; a folder: that cache; False: none.
+        Papers whose id, title and abstract are cached for this extractor are not re-extracted.
+    resume:
+        Continue a killed build: insists on the cache (the per-batch checkpoint) and reports
+        how many papers it recovered.
+    store:
+        Folder of the on-disk store to (re)build instead of ``graph.ttl``.
+    scheduler:
+        Address of a Dask scheduler (``tcp://host:8786``): extraction runs on its workers.
+    """
+    import time
+
+    from .link import link
+
+    timings: dict[str, float] = {}
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
     report = IngestReport()
-    nlp = build_nlp(model or DEFAULT_MODEL, patterns=patterns)
-    extractions: list[Extraction] = []
-    for extraction in extract(_papers(inputs, format, on_error, report), nlp):
-        extractions.append(extraction)
-        if progress:
-            progress(1)
-    corpus = link(extractions)
-    graph = to_graph(corpus, base or DEFAULT_BASE)
+    model = model or _default_model()
+    cache_dir = _cache_dir(cache, out, resume)
+    result = BuildResult(ingest=report)
+    started = time.perf_counter()
 
-    result = BuildResult(ingest=report, papers=len(extractions))
-    result.entities = Counter(e.type for e in corpus.entities.values())
-    result.claims = sum(len(e.claims) for e in extractions)
-    result.code_links = sum(len(e.code) for e in extractions)
-    result.triples = len(graph)
-    result.outputs["extractions"] = write_jsonl(out / "extractions.jsonl", (e.to_json() for e in extractions))
-    result.outputs["graph"] = save(graph, out / "graph.ttl")
+    with _ExtractionRun(model, patterns, exclude, cache_dir, workers, scheduler) as run, \
+            _AtomicLines(out / "extractions.jsonl") as jsonl, \
+            _Spool(out, enabled=store is not None) as spool:
+        kept: list[Extraction] = []
+        for extraction in run.extract(_papers(inputs, format, on_error, report), batch_papers):
+            record = extraction.to_json()
+            jsonl.write(record)
+            result.papers += 1
+            result.claims += len(extraction.claims)
+            result.code_links += len(extraction.code)
+            if store is None:
+                kept.append(extraction)
+            else:
+                spool.write({**record, "abstract": extraction.paper.abstract})
+                kept.append(_slim(extraction))
+            if progress:
+                progress(1)
+        result.extracted, result.from_cache = run.extracted, run.from_cache
+        timings["read+extract"] = time.perf_counter() - started
+
+        mark = time.perf_counter()
+        corpus = link(kept)
+        result.entities = Counter(e.type for e in corpus.entities.values())
+        timings["link"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
+        if store is None:
+            result.triples, graph = _write_graph_file(corpus, out, base, result)
+        else:
+            del kept
+            result.triples = _write_store(corpus, spool, out, Path(store), base, result, run)
+            graph = None
+        timings["graph"] = time.perf_counter() - mark
+        result.outputs["extractions"] = jsonl.commit()
+
     if report.skipped:
         result.outputs["skipped"] = write_jsonl(
             out / "skipped.jsonl",
             ({"file": err.path, "line": err.line, "reason": err.reason} for err in report.skipped),
         )
-    if validate:
+    if graph is not None and validate:
         from .validate import validate as shacl_validate
 
+        mark = time.perf_counter()
         validation = shacl_validate(graph)
         result.conforms = validation.conforms
         result.validation = "conforms" if validation.conforms else f"{len(validation.violations)} violations"
-    if html:
+        timings["validate"] = time.perf_counter() - mark
+    elif graph is None:
+        result.validation = "not run on a store build"
+    if graph is not None and html:
         from .analyze import project
         from .render import render_html
 
+        mark = time.perf_counter()
         name = title or (Path(inputs[0]).name if inputs else "bundled corpus")
         render_html(project(graph), out / "graph.html", title=f"kg: {name}")
         result.outputs["html"] = out / "graph.html"
+        timings["html"] = time.perf_counter() - mark
+    result.timings = timings
+    result.resumed = resume
     return result
+
+
+_OUTPUTS = ("extractions.jsonl", "graph.ttl", "graph.html", "skipped.jsonl")
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove the temporary files a killed build left beside its outputs (never the outputs)."""
+    import shutil
+
+    for name in _OUTPUTS:
+        for leftover in out.glob(f".{name}.*.tmp"):
+            leftover.unlink(missing_ok=True)
+    for leftover in out.glob(".kg-shards-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _default_model() -> str:
+    from .extract import DEFAULT_MODEL
+
+    return DEFAULT_MODEL
+
+
+def _cache_dir(cache: bool | str | os.PathLike[str], out: Path, resume: bool) -> Path | None:
+    from .errors import InputError
+
+    if cache is False or cache is None:
+        if resume:
+            raise InputError("--resume continues from the extraction cache; drop --no-cache")
+        return None
+    return out / ".cache" if cache is True else Path(cache)
+
+
+def _slim(extraction: Extraction) -> Extraction:
+    """What linking needs of a paper, and no more: its id and its mentions without evidence.
+
+    Repeated strings are interned, so 100,000 papers' mentions share one copy of each name.
+    """
+    from .model import Mention
+
+    intern = sys.intern
+
+    def opt(text: str | None) -> str | None:
+        return intern(text) if text else text
+
+    mentions = tuple(
+        Mention(
+            intern(m.text), intern(m.type), 0, 0, intern(m.field), "", intern(m.role), m.confidence,
+            intern(m.canonical), opt(m.short_form), opt(m.long_form),
+        )
+        for m in extraction.mentions
+    )
+    return Extraction(Paper(extraction.paper.id, "", ""), mentions)
+
+
+def _write_graph_file(corpus, out: Path, base: str | None, result: BuildResult):
+    from .rdf import DEFAULT_BASE, save, to_graph, write_atomically
+
+    graph = to_graph(corpus, base or DEFAULT_BASE)
+    path = out / "graph.ttl"
+    if _has_blank_nodes(graph):
+        save(graph, path)
+    else:
+        # canon=True only renames blank nodes; without any it gives the same bytes, 4-5x slower
+        write_atomically(path, graph.serialize(format="longturtle", encoding="utf-8"))
+    result.outputs["graph"] = path
+    return len(graph), graph
+
+
+def _has_blank_nodes(graph) -> bool:
+    from rdflib import BNode
+
+    return any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
+
+
+def _write_store(corpus, spool: "_Spool", out: Path, store: Path, base: str | None, result: BuildResult, run) -> int:
+    """Write the graph as N-Triples shards of 2000 papers and bulk-load them into the store.
+
+    The shards are rendered by the extraction engine (worker processes or Dask workers when
+    there are any), each from a small self-contained part of the linked corpus.
+    """
+    import shutil
+    import tempfile
+
+    from .rdf import DEFAULT_BASE
+    from .store import STORE_MARKER, entity_shard, shard_corpus, write_store
+    from .workers import batched
+
+    base = base or DEFAULT_BASE
+    shards = Path(tempfile.mkdtemp(prefix=".kg-shards-", dir=out))
+    try:
+        paths = [shards / "entities.nt"]
+        paths[0].write_bytes(entity_shard(corpus, base))
+        parts = (
+            (shard_corpus(corpus, [Extraction.from_json(r) for r in chunk]), base)
+            for chunk in batched(spool.records(), 2000)
+        )
+        for index, data in enumerate(run.engine.run(_render_shard, parts)):
+            path = shards / f"papers-{index:05d}.nt"
+            path.write_bytes(data)
+            paths.append(path)
+        write_store(paths, store, info={"papers": result.papers, "extractor": run.fingerprint})
+    finally:
+        shutil.rmtree(shards, ignore_errors=True)
+    result.outputs["store"] = store
+    return json.loads((store / STORE_MARKER).read_text("utf-8"))["triples"]
+
+
+def _render_shard(item) -> bytes:
+    from .store import paper_shard
+
+    part, base = item
+    return paper_shard(part, base)
+
+
+class _ExtractionRun:
+    """Papers -> extractions in input order: cached ones from the cache, the others from an
+    engine (this process, local worker processes or a Dask cluster); each engine batch is
+    committed to the cache as soon as it is done, which is the checkpoint ``--resume`` uses."""
+
+    def __init__(self, model: str, patterns: Sequence[Path], exclude: Sequence[str], cache_dir: Path | None,
+                 workers: int, scheduler: str | None):
+        from .workers import ExtractorSpec
+
+        self.spec = ExtractorSpec.create(model, patterns, exclude)
+        self.cache_dir = cache_dir
+        self.workers = workers
+        self.scheduler = scheduler
+        self.extracted = 0
+        self.from_cache = 0
+        self.cache = None
+        self.engine = None
+        self.fingerprint = ""
+
+    def __enter__(self) -> "_ExtractionRun":
+        from .cache import ExtractionCache, extractor_fingerprint
+
+        self.fingerprint = extractor_fingerprint(self.spec.model, self.spec.patterns, self.spec.exclude)
+        if self.cache_dir is not None:
+            self.cache = ExtractionCache(self.cache_dir, self.fingerprint)
+        if self.scheduler:
+            from .distributed import DaskEngine
+
+            self.engine = DaskEngine(self.spec, self.scheduler)
+        elif self.workers > 1:
+            from .workers import LocalPool
+
+            self.engine = LocalPool(self.spec, self.workers)
+        else:
+            from .workers import InProcess
+
+            self.engine = InProcess(self.spec)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.engine is not None:
+            self.engine.close()
+        if self.cache is not None:
+            self.cache.close()
+
+    def extract(self, papers: Iterable[Paper], batch_papers: int) -> Iterator[Extraction]:
+        from collections import deque
+
+        from .workers import batched
+
+        stash: deque = deque()
+
+        def misses() -> Iterator[list[Paper]]:
+            for batch in batched(iter(papers), batch_papers):
+                hits = [self.cache.get(p) if self.cache is not None else None for p in batch]
+                stash.append((batch, hits))
+                yield [p for p, hit in zip(batch, hits) if hit is None]
+
+        for fresh in self.engine.map(misses()):
+            batch, hits = stash.popleft()
+            if fresh and self.cache is not None:
+                self.cache.put_many(fresh)
+            self.extracted += len(fresh)
+            self.from_cache += len(batch) - len(fresh)
+            new = iter(fresh)
+            for hit in hits:
+                yield hit if hit is not None else next(new)
+
+
+class _AtomicLines:
+    """A JSONL file written line by line to a temporary file beside it, moved into place on commit."""
+
+    def __init__(self, path: Path):
+        import tempfile
+
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        self.tmp = Path(tmp)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    def write(self, record: dict) -> None:
+        self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def commit(self) -> Path:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.tmp, 0o666 & ~umask)  # mkstemp makes it private; the output is an ordinary file
+        os.replace(self.tmp, self.path)
+        return self.path
+
+    def __enter__(self) -> "_AtomicLines":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self.handle.closed:
+            self.handle.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+class _Spool:
+    """A temporary JSONL file of full records (with abstracts) for the store's second pass."""
+
+    def __init__(self, folder: Path, enabled: bool):
+        self.enabled = enabled
+        self.handle = None
+        if enabled:
+            import tempfile
+
+            self.handle = tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder, prefix=".kg-spool-")
+
+    def write(self, record: dict) -> None:
+        self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def records(self) -> Iterator[dict]:
+        self.handle.flush()
+        self.handle.seek(0)
+        for line in self.handle:
+            yield json.loads(line)
+
+    def __enter__(self) -> "_Spool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.handle is not None:
+            self.handle.close()

