@@ -125,9 +125,12 @@ def open_graph(source: str | os.PathLike[str]) -> Graph:
         When there is no graph at ``source``.
     """
     from .rdf import load
+    from .store import is_store
 
     path = Path(source)
     if path.is_dir():
+        if is_store(path):
+            return load(path)  # an on-disk Oxigraph store written by `kg build --store`
         if (path / "graph.ttl").is_file():
             return load(path / "graph.ttl")
         raise GraphError(f"{path}: folder holds no graph.ttl; pass a graph file or run 'kg build --out {path}'")
