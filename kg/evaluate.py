@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .textnorm import singular as _singular
 
 __all__ = [
     "PRF",
@@ -54,12 +55,6 @@ GENERIC_WORDS = frozenset(
 _OUTER_PUNCT = " \t\n\"'`.,;:!?()[]{}<>"
 
 
-def _singular(word: str) -> str:
-    if len(word) > 3 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
-        return word[:-1]
-    return word
 
 
 def normalize(text: str) -> str:

@@ -14,7 +14,7 @@ import hashlib
 import re
 import unicodedata
 
-__all__ = ["normalize_title", "slugify", "short_hash", "strip_controls", "canonical_key"]
+__all__ = ["normalize_title", "slugify", "short_hash", "strip_controls", "canonical_key", "singular"]
 
 _NON_ALNUM = re.compile(r"[\W_]+")
 _ASCII_WORD = re.compile(r"^[0-9a-z]+$")
@@ -60,7 +60,8 @@ _GLUED_PREFIXES = re.compile(
 )
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """A simple English singular of one lowercase word: ``"estimators"`` -> ``"estimator"``."""
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(_SINGULAR_EXCEPTIONS):
@@ -79,5 +80,5 @@ def canonical_key(text: str) -> str:
     words = normalize_title(text).split()
     if not words:
         return ""
-    words[-1] = _singular(words[-1])
+    words[-1] = singular(words[-1])
     return _GLUED_PREFIXES.sub(r"\1", " ".join(words))
