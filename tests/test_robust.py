@@ -235,7 +235,7 @@ BAD_ARGUMENTS = [
     (["validate", "{broken}"], 4, "broken.ttl: cannot parse as turtle"),
     (["render", "{broken}", "-o", "{tmp}/v.html"], 4, "broken.ttl: cannot parse as turtle"),
     (["validate", "{file}"], 4, "cannot tell the RDF format from the suffix"),
-    (["validate", "{tmp}"], 4, "no such graph file"),
+    (["validate", "{tmp}"], 4, "not a kg store"),  # a folder: only kg stores are graphs
     (["build", "{jsonl}", "--format", "yaml", "--out", "{tmp}/o"], 2, "unknown format 'yaml'; choose one of"),
     (["build", "{jsonl}", "--patterns", "{tmp}/none.jsonl", "--out", "{tmp}/o"], 3, "none.jsonl: cannot read pattern file"),
     (["build", "{jsonl}", "--patterns", "{file}", "--out", "{tmp}/o"], 3, ":1: not valid JSON"),
