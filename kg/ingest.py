@@ -999,6 +999,10 @@ _ESCAPED = {
 _COMMAND = re.compile(r"[A-Za-z]+")
 
 
+#: TeX input ligatures, longest first: "---" is an em dash before "--" can be an en dash
+_LATEX_LIGATURES = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"))
+
+
 def _latex_to_text(value: str) -> str:
     """Plain Unicode from a BibTeX value: accents, escapes, dashes, quotes; braces dropped.
 
@@ -1023,21 +1027,10 @@ def _latex_to_text(value: str) -> str:
         elif char == "~":
             out.append(" ")
             i += 1
-        elif value.startswith("---", i):
-            out.append("—")
-            i += 3
-        elif value.startswith("--", i):
-            out.append("–")
-            i += 2
-        elif value.startswith("``", i):
-            out.append("“")
-            i += 2
-        elif value.startswith("''", i):
-            out.append("”")
-            i += 2
         else:
-            out.append(char)
-            i += 1
+            ligature = next((pair for pair in _LATEX_LIGATURES if value.startswith(pair[0], i)), None)
+            out.append(ligature[1] if ligature else char)
+            i += len(ligature[0]) if ligature else 1
     return unicodedata.normalize("NFC", "".join(out))
 
 
