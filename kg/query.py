@@ -240,6 +240,7 @@ def prepare(text: str) -> Query:
     for node in _walk(query.algebra):
         if node.name == "ServiceGraphPattern":
             raise QueryRefused(f"SERVICE <{node.get('term')}> is refused: kg queries never reach the network")
+    query._original_args = (text, PREFIXES, None)  # as rdflib's prepareQuery keeps it: a store may run the text
     return query
 
 

@@ -274,12 +274,14 @@ class OxigraphReadOnly(Store):
     def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 (rdflib's names)
         """Run ``query`` in Oxigraph; NotImplementedError makes rdflib evaluate it instead.
 
-        A prepared query (an rdflib ``Query``, as ``kg query`` passes) is turned back into text
-        with rdflib's ``translateAlgebra``. Bound variables (``initBindings``) are written into
-        the text as constants, which is how rdflib applies them too (everywhere, subqueries
-        included); where a constant cannot stand (a projection, ``BIND ... AS``) Oxigraph
-        refuses the text and rdflib evaluates the query over the store instead. Either way
-        the answer is the one rdflib gives on the same triples.
+        The query text is the one given, or the text an rdflib prepared ``Query`` was made from
+        (``kg query`` prepares its queries). Bound variables (``initBindings``) become constants
+        in the text, everywhere outside strings, comments and IRIs, subqueries included, which
+        is how rdflib applies them too (Oxigraph's own substitutions only reach projected
+        variables). A value becomes a constant only as a term serialized by rdflib (a quoted,
+        escaped literal or a checked IRI), never as raw text. Where a constant cannot stand
+        (``BOUND(?x)``, ``BIND ... AS ?x``) Oxigraph refuses the text and rdflib evaluates the
+        query over the store instead. Either way the answer is the one rdflib gives.
         """
         from rdflib import Graph, Variable
         from rdflib.query import Result
@@ -289,8 +291,8 @@ class OxigraphReadOnly(Store):
         text = _query_text(query)
         if text is None:
             raise NotImplementedError("this prepared query cannot be turned back into SPARQL text")
-        for name, value in (initBindings or {}).items():
-            text = re.sub(r"[?$]" + re.escape(str(name)) + r"(?![\w])", lambda _m, v=value: v.n3(), text)
+        if initBindings:
+            text = _with_constants(text, initBindings)
         prefixes = {p: str(ns) for p, ns in self._prefixes.items()}
         prefixes.update({p: str(ns) for p, ns in (initNs or {}).items()})
         try:
@@ -326,6 +328,31 @@ class OxigraphReadOnly(Store):
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: what a variable name must not be replaced in: strings, comments, IRIs (or it is a variable)
+_TOKENS = re.compile(r'''("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|<[^<>"{}|^`\\\s]*>)|[?$]([A-Za-z0-9_]+)''')
+_SAFE_IRI = re.compile(r'^[^\s<>"{}|\\^`]+$')
+
+
+def _with_constants(text: str, bindings) -> str:
+    """``text`` with each bound variable replaced by its value as a SPARQL term.
+
+    >>> from rdflib import Literal
+    >>> print(_with_constants("SELECT ?x { ?x ?p ?task FILTER(?task != '?task') } # ?task", {"task": Literal("ab")}))
+    SELECT ?x { ?x ?p "ab" FILTER("ab" != '?task') } # ?task
+    """
+    constants = {}
+    for name, value in bindings.items():
+        iris = [value] if isinstance(value, URIRef) else [getattr(value, "datatype", None)]
+        if isinstance(value, BNode) or any(i is not None and not _SAFE_IRI.match(i) for i in iris):
+            raise NotImplementedError(f"{value!r} cannot be written as a SPARQL constant; rdflib binds it")
+        constants[str(name)] = value.n3()
+
+    def replace(match: re.Match) -> str:
+        if match.group(1) is None and match.group(2) in constants:
+            return constants[match.group(2)]
+        return match.group(0)
+
+    return _TOKENS.sub(replace, text)
 
 
 def _query_text(query) -> str | None:
