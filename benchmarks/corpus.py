@@ -5,11 +5,6 @@ first sentence always an opening sentence; its title is a bundled title with a n
 is a new paper to ``dedupe``. Method, dataset and task names therefore repeat across papers
 with the skew of the real corpus, and acronym definitions travel with their sentences.
 
-``replicate`` makes a bigger corpus from one already extracted: each copy of a paper gets a
-new id and a title suffix (after the title, so title mention offsets still hold), and its
-cached extraction is the original's. That lets the 100,000-paper link, graph and store run
-without 100,000 papers of spaCy on two cores; extraction throughput is measured on 10,000.
-
 >>> from kg.model import Paper
 >>> base = [Paper("a", "Alpha: A Method", "We propose Alpha. It works. Results are good."),
 ...         Paper("b", "Beta Nets", "Beta is new. We test on MNIST. It improves accuracy by 2%.")]
@@ -23,12 +18,12 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from kg.model import Paper
 
-__all__ = ["synthetic_papers", "write_jsonl", "replicate"]
+__all__ = ["synthetic_papers", "write_jsonl"]
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
@@ -57,13 +52,3 @@ def write_jsonl(path: Path, papers: Sequence[Paper]) -> Path:
         for p in papers:
             handle.write(json.dumps({"id": p.id, "title": p.title, "abstract": p.abstract}, ensure_ascii=False) + "\n")
     return path
-
-
-def replicate(papers: Sequence[Paper], copies: int) -> Iterator[tuple[int, Paper]]:
-    """(index of the original, copy) for ``copies`` copies of every paper; copy 0 is the paper."""
-    for copy in range(copies):
-        for index, paper in enumerate(papers):
-            if copy == 0:
-                yield index, paper
-            else:
-                yield index, Paper(id=f"{paper.id}-r{copy}", title=f"{paper.title} r{copy}", abstract=paper.abstract)

@@ -40,7 +40,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.store import Store
 
 from .errors import GraphError
-from .rdf import Terms, triples
+from .rdf import corpus_rdf
 
 __all__ = ["STORE_MARKER", "is_store", "open_graph", "write_store", "shard_corpus", "paper_shard", "entity_shard", "OxigraphReadOnly"]
 
@@ -89,23 +89,14 @@ def paper_shard(part, base: str) -> bytes:
 
     Entity triples repeat across shards; the store keeps one of each.
     """
-    return _ntriples(part, base)
+    return corpus_rdf(part, base, "nt")[0]
 
 
 def entity_shard(corpus, base: str) -> bytes:
     """N-Triples of every entity (type, labels, aliases, paper count), with no paper."""
     from .link import LinkedCorpus
 
-    return _ntriples(LinkedCorpus([], corpus.entities, corpus.key_of), base)
-
-
-#: the terms of :func:`kg.rdf.triples` for the store: pyoxigraph's, serialized by pyoxigraph
-OXIGRAPH_TERMS = Terms(ox.NamedNode, ox.Literal, lambda lexical, datatype: ox.Literal(lexical, datatype=ox.NamedNode(datatype)))
-
-
-def _ntriples(corpus, base: str) -> bytes:
-    made = (ox.Triple(s, p, o) for s, p, o in triples(corpus, base, OXIGRAPH_TERMS))
-    return ox.serialize(made, format=ox.RdfFormat.N_TRIPLES) or b""
+    return corpus_rdf(LinkedCorpus([], corpus.entities, corpus.key_of), base, "nt")[0]
 
 
 def write_store(shards: Iterable[str | os.PathLike[str]], path: str | os.PathLike[str], info: dict | None = None) -> Path:

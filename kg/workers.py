@@ -115,9 +115,13 @@ class InProcess:
     def map(self, batches: Iterable[list[Paper]]) -> Iterator[list[Extraction]]:
         from .extract import extract
 
-        nlp = self.nlp or _pipeline(self.spec)
         for batch in batches:
-            yield list(extract(batch, nlp, batch_size=self.spec.batch_size)) if batch else []
+            if not batch:  # all cached: spaCy is not even loaded
+                yield []
+                continue
+            if self.nlp is None:
+                self.nlp = _pipeline(self.spec)
+            yield list(extract(batch, self.nlp, batch_size=self.spec.batch_size))
 
     def run(self, func, items: Iterable) -> Iterator:
         """``func(item)`` for each item, in order (the graph shards of a store build)."""
