@@ -148,6 +148,36 @@ def test_named_queries_give_the_same_answers_on_the_store(name, params, stored, 
     )
 
 
+@pytest.mark.parametrize("name,params", NAMED, ids=[n for n, _ in NAMED])
+def test_named_queries_run_inside_oxigraph_on_the_store(name, params, stored, monkeypatch):
+    """No named query falls back to rdflib evaluating over the store (seconds at 100k papers)."""
+    from kg.query import run_named
+    from kg.store import OxigraphReadOnly
+
+    fallbacks = []
+    native = OxigraphReadOnly.query
+
+    def spy(self, *args, **kwargs):
+        try:
+            return native(self, *args, **kwargs)
+        except NotImplementedError as err:
+            fallbacks.append(str(err))
+            raise
+
+    monkeypatch.setattr(OxigraphReadOnly, "query", spy)
+    assert run_named(stored, name, params).rows
+    assert fallbacks == []
+
+
+def test_a_bound_value_stays_a_literal_whatever_it_holds(stored, bundled_graph):
+    """Bindings become constants in the text Oxigraph runs: quotes, braces and keywords in a
+    value must stay inside the literal (netguard fails the test if SERVICE were reached)."""
+    query = "SELECT ?m WHERE { ?m skos:prefLabel ?name }"
+    hostile = Literal('x" } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } # \\ \n')
+    assert _answers(stored, query, name=hostile) == _answers(bundled_graph, query, name=hostile) == []
+    assert _answers(stored, query, name=Literal("F2SA")) == _answers(bundled_graph, query, name=Literal("F2SA")) != []
+
+
 def test_query_command_gives_the_same_answers_on_the_store(bundled_store, bundled_build):
     from kg.cli import main
 
