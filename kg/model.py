@@ -10,7 +10,7 @@ rdflib or networkx.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
@@ -81,7 +81,7 @@ class Mention:
     long_form: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))  # every field is a scalar: no deep copy (asdict) needed
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class Claim:
     field: str = "abstract"
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))  # every field is a scalar: no deep copy (asdict) needed
 
 
 @dataclass(frozen=True)
