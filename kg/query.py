@@ -35,6 +35,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -196,6 +197,9 @@ def prepare(text: str) -> Query:
     """Parse ``text`` as a SPARQL 1.1 query with kg's prefixes and refuse what must not run.
 
     Nothing is evaluated: the refusals look at rdflib's parse tree and algebra, not the text.
+    The last 256 prepared queries are kept (rdflib's parser takes 70-300 ms a query, more than
+    Oxigraph takes to answer most), so a server or notebook asking the same query again with
+    other parameters skips it; evaluation never changes a prepared query.
 
     Raises
     ------
@@ -213,13 +217,18 @@ def prepare(text: str) -> Query:
     >>> prepare("ASK { ?s kg:proposes ?m }").algebra.name
     'AskQuery'
     """
+    if not isinstance(text, str) or not text.strip():
+        raise QuerySyntaxError("the query is empty; pass SPARQL text, --file F.rq or --name NAME")
+    return _prepare(text)
+
+
+@lru_cache(maxsize=256)
+def _prepare(text: str) -> Query:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
     from .vocab import PREFIXES
 
-    if not isinstance(text, str) or not text.strip():
-        raise QuerySyntaxError("the query is empty; pass SPARQL text, --file F.rq or --name NAME")
     try:
         parsed = parseQuery(text)
     except Exception as err:
