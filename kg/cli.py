@@ -143,10 +143,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 @command("validate")
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .rdf import load
+    from .query import open_graph
     from .validate import validate
 
-    report = validate(load(args.graph))
+    report = validate(open_graph(args.graph))
     console = _console()
     if report.conforms:
         console.print(f"{args.graph}: conforms to ontology/shapes.ttl")
@@ -158,10 +158,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 @command("render")
 def cmd_render(args: argparse.Namespace) -> int:
     from .analyze import project
-    from .rdf import load
+    from .query import open_graph
     from .render import render_html
 
-    graph = project(load(args.graph))
+    graph = project(open_graph(args.graph))
     stats = render_html(
         graph,
         args.output,
@@ -325,9 +325,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         from .errors import ExportError
 
         raise ExportError("kg export needs a GRAPH and -o PATH (or --list); see 'kg export --help'")
-    from .rdf import load
+    from .query import open_graph
 
-    result = export(load(args.graph), args.output, args.format)
+    result = export(open_graph(args.graph), args.output, args.format)
     for path in result.paths:
         console.print(f"wrote {result.format}: {path}", markup=False, soft_wrap=True)
     for note in result.notes:
@@ -356,6 +356,14 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{port} is not a port number (0-65535)")
     return port
+
+
+def _add_graph_argument(parser: argparse.ArgumentParser, optional: bool = False) -> None:
+    """The GRAPH argument of the commands that read a graph: a file or a store folder."""
+    parser.add_argument(
+        "graph", nargs="?" if optional else None,
+        help="graph written by kg build: a file (outputs/graph.ttl, or any RDF file), its --out folder or a --store folder",
+    )
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
@@ -426,10 +434,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--patterns", type=Path, action="append", default=[], help="extra SpanRuler patterns with --input")
 
     p = add("validate", "check a graph against the ontology's SHACL shapes", "kg validate outputs/graph.ttl")
-    p.add_argument("graph", help="graph file written by kg build")
+    _add_graph_argument(p)
 
     p = add("render", "write the interactive, offline HTML view of a graph", "kg render outputs/graph.ttl -o f2sa.html --focus F2SA --depth 2")
-    p.add_argument("graph", help="graph file written by kg build")
+    _add_graph_argument(p)
     p.add_argument("-o", "--output", required=True, help="HTML file to write")
     p.add_argument("--title", help="page title (default: the graph file name)")
     p.add_argument("--focus", help="show only the neighbourhood of the node with this label or alias")
@@ -444,7 +452,7 @@ def make_parser() -> argparse.ArgumentParser:
         "run SPARQL on a graph: SELECT, ASK, CONSTRUCT, DESCRIBE; named queries with --name",
         "kg query outputs/graph.ttl --name methods-for-task --param task='bilevel optimization'",
     )
-    p.add_argument("graph", nargs="?", help="graph file written by kg build (or its output folder)")
+    _add_graph_argument(p, optional=True)
     p.add_argument("query", nargs="?", help="SPARQL query text (kg:, skos:, dcterms:, schema:, rdfs:, xsd: ... are bound)")
     p.add_argument("--file", help="read the query from this .rq file")
     p.add_argument("--name", help="run a named query (see --list)")
@@ -465,7 +473,7 @@ def make_parser() -> argparse.ArgumentParser:
         "serve a graph as a read-only SPARQL endpoint (/sparql) with a query page (/)",
         "kg serve outputs/graph.ttl --port 7878  (then: curl 'http://127.0.0.1:7878/sparql?query=ASK{?s?p?o}')",
     )
-    p.add_argument("graph", help="graph file written by kg build (or its output folder)")
+    _add_graph_argument(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=_port, default=7878, help="port (default 7878; 0 picks a free one and prints it)")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run before it is stopped (default 10)")
@@ -478,7 +486,7 @@ def make_parser() -> argparse.ArgumentParser:
         "graph analytics: central methods/tasks/datasets, communities, related papers, connections",
         "kg analyze outputs/graph.ttl --paper 'A Fully First-Order Method' --path F2SA MNIST",
     )
-    p.add_argument("graph", help="graph file written by kg build (or its output folder)")
+    _add_graph_argument(p)
     p.add_argument("--format", choices=("table", "json"), default="table", help="table (default) or json")
     p.add_argument("--top", type=int, default=10, help="rows per list (default 10)")
     p.add_argument("--paper", metavar="TITLE_OR_ID", help="also list the papers related to this one through shared entities")
@@ -489,7 +497,7 @@ def make_parser() -> argparse.ArgumentParser:
         "write a graph as turtle, nt, jsonld, xml, nquads, trig, graphml, gexf, json, cytoscape or csv",
         "kg export outputs/graph.ttl --format gexf -o graph.gexf   (kg export --list shows every format)",
     )
-    p.add_argument("graph", nargs="?", help="graph file written by kg build")
+    _add_graph_argument(p, optional=True)
     p.add_argument("--format", help="export format (default: from the suffix of -o); see --list")
     p.add_argument(
         "-o", "--output",

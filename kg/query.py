@@ -134,7 +134,10 @@ def open_graph(source: str | os.PathLike[str]) -> Graph:
             return load(path)  # an on-disk Oxigraph store written by `kg build --store`
         if (path / "graph.ttl").is_file():
             return load(path / "graph.ttl")
-        raise GraphError(f"{path}: folder holds no graph.ttl; pass a graph file or run 'kg build --out {path}'")
+        raise GraphError(
+            f"{path}: a folder with no graph.ttl and not a kg store; pass a graph file, "
+            f"a 'kg build --out' folder or a 'kg build --store' folder"
+        )
     return load(path)
 
 
