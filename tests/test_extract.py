@@ -366,3 +366,19 @@ def test_a_named_score_points_to_a_benchmark():
     x = fx.extraction("URPO")  # "... achieving a RewardBench score of 85.15 ..."
     assert {m.type for m in mentions_of(x, "RewardBench")} == {"Dataset"}
     assert not mentions_of(x, "RewardBench score")
+
+
+def test_what_we_propose_by_description_is_a_proposed_method():
+    # "We also propose a retroactive goal relabeling scheme ...": a weak head ("scheme") with a
+    # specific description, the parse reads "relabeling" as a verb
+    x = fx.extraction("Visual Reinforcement Learning with Imagined Goals")
+    assert {(m.type, m.role) for m in mentions_of(x, "retroactive goal relabeling scheme")} == {("Method", "proposed")}
+    # "we extend it to a multi-trace objective": a hyphen compound says what kind of objective
+    x = fx.extraction("Variational Reasoning for Language Models")
+    assert {(m.type, m.role) for m in mentions_of(x, "multi-trace objective")} == {("Method", "proposed")}
+
+
+def test_proposing_to_train_a_known_thing_is_not_a_described_method():
+    # "we propose training reward models (RMs) ...": an activity, not a new thing named "training reward models"
+    x = fx.extraction("Learning Goal-Conditioned Representations")
+    assert not any(m.text.lower().startswith("training reward model") for m in x.mentions)
