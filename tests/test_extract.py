@@ -382,3 +382,18 @@ def test_proposing_to_train_a_known_thing_is_not_a_described_method():
     # "we propose training reward models (RMs) ...": an activity, not a new thing named "training reward models"
     x = fx.extraction("Learning Goal-Conditioned Representations")
     assert not any(m.text.lower().startswith("training reward model") for m in x.mentions)
+
+
+def test_a_recording_modality_is_a_task_with_its_acronym(nlp):
+    paper = Paper("m", "", "We classify sleep stages from electroencephalography (EEG) and Computed Tomography (CT) scans.")
+    x = extract_paper(paper, nlp)
+    assert {m.type for m in x.mentions if m.text in {"EEG", "electroencephalography", "CT", "Computed Tomography"}} == {"Task"}
+    assert {m.text for m in x.mentions if m.text in {"EEG", "CT"}} == {"EEG", "CT"}
+
+
+def test_a_learning_paradigm_inside_a_method_name_is_a_task_but_a_known_method_stays_one(nlp):
+    x = extract_paper(Paper("l", "", "We build a Federated Learning framework for mobile edge systems."), nlp)
+    assert {m.type for m in mentions_of(x, "Federated Learning")} == {"Task"}
+    # "a novel deep Reinforcement Learning framework" (real abstract): RL is a known method, not a nested task
+    x = fx.extraction("Open-Source Reinforcement Learning Environments")
+    assert "Task" not in {m.type for m in x.mentions if m.text.lower() == "reinforcement learning"}
