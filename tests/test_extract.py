@@ -397,3 +397,22 @@ def test_a_learning_paradigm_inside_a_method_name_is_a_task_but_a_known_method_s
     # "a novel deep Reinforcement Learning framework" (real abstract): RL is a known method, not a nested task
     x = fx.extraction("Open-Source Reinforcement Learning Environments")
     assert "Task" not in {m.type for m in x.mentions if m.text.lower() == "reinforcement learning"}
+
+
+def test_names_beside_a_data_source_word_are_datasets():
+    # "code hosting platforms, such as GitHub and GitLab"; "Hugging Face Hub (HFH)" is one of them
+    x = fx.extraction("On the Suitability of Hugging Face Hub")
+    assert {m.type for m in mentions_of(x, "GitLab")} == {"Dataset"}
+    assert {m.type for m in mentions_of(x, "HFH")} == {"Dataset"}
+    # "based on wikiHow, a website containing more than 110k instructional articles"
+    x = fx.extraction("Show Me More Details")
+    assert {m.type for m in mentions_of(x, "wikiHow")} == {"Dataset"}
+
+
+def test_a_name_measured_like_a_metric_is_a_metric():
+    # "improves the success rate by 17.1% and SPL by 20.6%"
+    x = fx.extraction("Meta-Explore")
+    assert {m.type for m in mentions_of(x, "SPL")} == {"Metric"}
+    # "average improvements of 14.2% in both EM and F1"
+    x = fx.extraction("GlobalRAG")
+    assert {m.type for m in mentions_of(x, "EM")} == {"Metric"}
