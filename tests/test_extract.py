@@ -416,3 +416,24 @@ def test_a_name_measured_like_a_metric_is_a_metric():
     # "average improvements of 14.2% in both EM and F1"
     x = fx.extraction("GlobalRAG")
     assert {m.type for m in mentions_of(x, "EM")} == {"Metric"}
+
+
+def test_what_a_relative_clause_says_i_developed_is_proposed():
+    # "... Collective Mind (CM), virtualized MLOps and DevOps (CM4MLOps), MLPerf benchmarks, and the
+    # Collective Knowledge playground (CK), which I have developed ...": a single author says "I"
+    x = fx.extraction("Enabling more efficient and cost-effective AI/ML systems")
+    for name in ("CM", "CM4MLOps", "CK"):
+        assert {m.role for m in mentions_of(x, name)} == {"proposed"}, name
+
+
+def test_a_hyphen_compound_after_an_adverb_tag_still_describes_what_we_propose():
+    # "propose a forward-KL formulation": the tagger reads "forward" as an adverb
+    x = fx.extraction("Variational Reasoning for Language Models")
+    assert {(m.type, m.role) for m in mentions_of(x, "forward-KL formulation")} == {("Method", "proposed")}
+
+
+def test_the_subject_that_improves_a_measure_is_not_the_measure():
+    # "local goal search ... significantly improves the success rate by 17.1%"
+    x = fx.extraction("Meta-Explore")
+    assert "Metric" not in {m.type for m in mentions_of(x, "local goal search")}
+    assert {m.type for m in mentions_of(x, "success rate")} == {"Metric"}
