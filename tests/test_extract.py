@@ -483,3 +483,13 @@ def test_a_hyphen_name_ending_in_a_task_word_is_a_task(nlp):
 def test_a_title_case_name_we_propose_is_a_method(nlp):
     x = extract_paper(Paper("s", "", "We fuse features at different scales by proposing Progressive Atrous Spatial Pyramid Pooling."), nlp)
     assert any(m.type == "Method" and m.text.endswith("Atrous Spatial Pyramid Pooling") for m in x.mentions)
+
+
+def test_claim_metric_read_from_how_the_result_is_said():
+    # "achieving a RewardBench score of 85.15", "boosting the instruction-following score on AlpacaEval"
+    x = fx.extraction("URPO")
+    metrics = {c.metric for c in x.claims}
+    assert "RewardBench score" in metrics and "instruction-following score" in metrics
+    # "improves RM performance by up to 0.09 AUROC": the measure named after the number
+    x = fx.extraction("Learning Goal-Conditioned Representations")
+    assert next(c for c in x.claims if "0.09" in c.text).metric == "AUROC"
