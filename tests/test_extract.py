@@ -493,3 +493,15 @@ def test_claim_metric_read_from_how_the_result_is_said():
     # "improves RM performance by up to 0.09 AUROC": the measure named after the number
     x = fx.extraction("Learning Goal-Conditioned Representations")
     assert next(c for c in x.claims if "0.09" in c.text).metric == "AUROC"
+
+
+def test_what_a_method_achieves_more_of_is_a_metric():
+    # "... and achieves higher goal completion while skipping unnecessary questions"
+    x = fx.extraction("Conversational Tree Search")
+    assert {m.type for m in mentions_of(x, "goal completion")} == {"Metric"}
+
+
+def test_a_name_listed_in_a_title_takes_its_type_from_the_abstract():
+    # title "... with Collective Mind, virtualized MLOps, MLPerf, ..."; abstract "MLPerf benchmarks"
+    x = fx.extraction("Enabling more efficient and cost-effective AI/ML systems")
+    assert {m.type for m in mentions_of(x, "MLPerf") if m.field == "abstract"} == {"Dataset"}
