@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_short_form_candidate", "best_long_form", "short_form_letters"]
+__all__ = ["is_short_form_candidate", "best_long_form", "short_form_letters", "spelled_by"]
 
 _HAS_LETTER = re.compile(r"[A-Za-z]")
 _NOT_SHORT = {"e.g.", "i.e.", "et al.", "etc.", "cf.", "resp.", "ours", "see"}
@@ -142,3 +142,27 @@ def best_long_form(short: str, words: list[str]) -> int | None:
                 continue
             return n
     return None
+
+
+def spelled_by(short: str, long_text: str) -> bool:
+    """Whether the initials of ``long_text`` (hyphen parts counted) spell ``short`` exactly, for an
+    acronym a paper uses without defining it: "RL" and "reinforcement learning" are one thing.
+
+    Stricter than :func:`best_long_form` (every word gives exactly one letter, in order), since no
+    parenthesis says the two belong together. A plural ``s`` on the short form is not a letter.
+
+    >>> spelled_by("RL", "reinforcement learning"), spelled_by("MBRL", "model-based reinforcement learning")
+    (True, True)
+    >>> spelled_by("VLMs", "vision-language models"), spelled_by("RL", "robot learning of skills")
+    (True, False)
+    """
+    short = short.strip()
+    if not is_short_form_candidate(short) or not short[:1].isupper():
+        return False
+    letters = short_form_letters(short[:-1] if short.endswith("s") and short[:-1].isupper() else short)
+    if len(letters) < 2 or not letters.isalpha():
+        return False
+    parts = [p for w in long_text.split() for p in re.split(r"[-/]", w) if p]
+    return len(parts) == len(letters) and all(p[:1].isalpha() for p in parts) and "".join(
+        p[0].lower() for p in parts
+    ) == letters

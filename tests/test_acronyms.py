@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.acronyms import best_long_form, is_short_form_candidate, short_form_letters
+from kg.acronyms import best_long_form, is_short_form_candidate, short_form_letters, spelled_by
 
 import extract_fixtures as fx
 
@@ -75,3 +75,27 @@ def test_initials_that_spell_the_short_form_win_over_letters_found_inside_words(
 def test_named_starts_a_long_form_when_every_initial_is_used():
     assert best_long_form("NER", "modern named entity recognition".split()) == 3
     assert best_long_form("FB", "a method named Foo Bar".split()) == 2
+
+
+@pytest.mark.parametrize(
+    "short, long_text, expected",
+    [
+        ("RL", "reinforcement learning", True),
+        ("MBRL", "model-based reinforcement learning", True),
+        ("VLMs", "vision-language models", True),
+        ("RL", "robot learning of skills", False),  # every word must give its letter
+        ("ML", "meta learning rate", False),
+        ("rl", "reinforcement learning", False),  # a lowercase word is not an acronym
+    ],
+)
+def test_spelled_by_needs_exact_initials(short, long_text, expected):
+    assert spelled_by(short, long_text) is expected
+
+
+def test_an_undefined_acronym_is_one_entity_with_its_spelled_out_form():
+    # "RL" and "VLMs" are used without a parenthesis; "reinforcement learning" and
+    # "vision-language models" are in the same abstract
+    x = fx.extraction("Vision-Language Models as a Source of Rewards")
+    assert {m.long_form.lower() for m in x.mentions if m.text == "RL"} == {"reinforcement learning"}
+    assert {m.long_form.lower() for m in x.mentions if m.text == "VLMs"} == {"vision-language models"}
+    assert {m.type for m in x.mentions if m.text in {"RL", "reinforcement learning"}} == {"Method"}

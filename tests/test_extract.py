@@ -366,3 +366,148 @@ def test_a_named_score_points_to_a_benchmark():
     x = fx.extraction("URPO")  # "... achieving a RewardBench score of 85.15 ..."
     assert {m.type for m in mentions_of(x, "RewardBench")} == {"Dataset"}
     assert not mentions_of(x, "RewardBench score")
+
+
+def test_what_we_propose_by_description_is_a_proposed_method():
+    # "We also propose a retroactive goal relabeling scheme ...": a weak head ("scheme") with a
+    # specific description, the parse reads "relabeling" as a verb
+    x = fx.extraction("Visual Reinforcement Learning with Imagined Goals")
+    assert {(m.type, m.role) for m in mentions_of(x, "retroactive goal relabeling scheme")} == {("Method", "proposed")}
+    # "we extend it to a multi-trace objective": a hyphen compound says what kind of objective
+    x = fx.extraction("Variational Reasoning for Language Models")
+    assert {(m.type, m.role) for m in mentions_of(x, "multi-trace objective")} == {("Method", "proposed")}
+
+
+def test_proposing_to_train_a_known_thing_is_not_a_described_method():
+    # "we propose training reward models (RMs) ...": an activity, not a new thing named "training reward models"
+    x = fx.extraction("Learning Goal-Conditioned Representations")
+    assert not any(m.text.lower().startswith("training reward model") for m in x.mentions)
+
+
+def test_a_recording_modality_is_a_task_with_its_acronym(nlp):
+    paper = Paper("m", "", "We classify sleep stages from electroencephalography (EEG) and Computed Tomography (CT) scans.")
+    x = extract_paper(paper, nlp)
+    assert {m.type for m in x.mentions if m.text in {"EEG", "electroencephalography", "CT", "Computed Tomography"}} == {"Task"}
+    assert {m.text for m in x.mentions if m.text in {"EEG", "CT"}} == {"EEG", "CT"}
+
+
+def test_a_learning_paradigm_inside_a_method_name_is_a_task_but_a_known_method_stays_one(nlp):
+    x = extract_paper(Paper("l", "", "We build a Federated Learning framework for mobile edge systems."), nlp)
+    assert {m.type for m in mentions_of(x, "Federated Learning")} == {"Task"}
+    # "a novel deep Reinforcement Learning framework" (real abstract): RL is a known method, not a nested task
+    x = fx.extraction("Open-Source Reinforcement Learning Environments")
+    assert "Task" not in {m.type for m in x.mentions if m.text.lower() == "reinforcement learning"}
+
+
+def test_names_beside_a_data_source_word_are_datasets():
+    # "code hosting platforms, such as GitHub and GitLab"; "Hugging Face Hub (HFH)" is one of them
+    x = fx.extraction("On the Suitability of Hugging Face Hub")
+    assert {m.type for m in mentions_of(x, "GitLab")} == {"Dataset"}
+    assert {m.type for m in mentions_of(x, "HFH")} == {"Dataset"}
+    # "based on wikiHow, a website containing more than 110k instructional articles"
+    x = fx.extraction("Show Me More Details")
+    assert {m.type for m in mentions_of(x, "wikiHow")} == {"Dataset"}
+
+
+def test_a_name_measured_like_a_metric_is_a_metric():
+    # "improves the success rate by 17.1% and SPL by 20.6%"
+    x = fx.extraction("Meta-Explore")
+    assert {m.type for m in mentions_of(x, "SPL")} == {"Metric"}
+    # "average improvements of 14.2% in both EM and F1"
+    x = fx.extraction("GlobalRAG")
+    assert {m.type for m in mentions_of(x, "EM")} == {"Metric"}
+
+
+def test_what_a_relative_clause_says_i_developed_is_proposed():
+    # "... Collective Mind (CM), virtualized MLOps and DevOps (CM4MLOps), MLPerf benchmarks, and the
+    # Collective Knowledge playground (CK), which I have developed ...": a single author says "I"
+    x = fx.extraction("Enabling more efficient and cost-effective AI/ML systems")
+    for name in ("CM", "CM4MLOps", "CK"):
+        assert {m.role for m in mentions_of(x, name)} == {"proposed"}, name
+
+
+def test_a_hyphen_compound_after_an_adverb_tag_still_describes_what_we_propose():
+    # "propose a forward-KL formulation": the tagger reads "forward" as an adverb
+    x = fx.extraction("Variational Reasoning for Language Models")
+    assert {(m.type, m.role) for m in mentions_of(x, "forward-KL formulation")} == {("Method", "proposed")}
+
+
+def test_the_subject_that_improves_a_measure_is_not_the_measure():
+    # "local goal search ... significantly improves the success rate by 17.1%"
+    x = fx.extraction("Meta-Explore")
+    assert "Metric" not in {m.type for m in mentions_of(x, "local goal search")}
+    assert {m.type for m in mentions_of(x, "success rate")} == {"Metric"}
+
+
+def test_a_defined_kind_of_problem_is_a_task():
+    # "... as Hierarchical Constraint Satisfaction Problems (HCSPs)"
+    x = fx.extraction("Open Data Synthesis For Deep Research")
+    assert {m.type for m in mentions_of(x, "HCSPs")} == {"Task"}
+
+
+def test_a_quoted_code_identifier_we_introduce_is_a_proposed_method():
+    # 'We introduce a special API "get_info_api" for gathering missing information.'
+    x = fx.extraction("LLM+Reasoning+Planning")
+    assert {(m.type, m.role) for m in mentions_of(x, "get_info_api")} >= {("Method", "proposed")}
+
+
+def test_generic_things_are_not_methods_behind_a_common_acronym_or_a_participle():
+    # "a unified, customizable API", "a user-friendly Web UI": API and UI are not coined names
+    x = fx.extraction("GREATERPROMPT")
+    assert not any(m.text.endswith(("API", "UI")) for m in x.mentions)
+    # "a separately trained reward model", "a separate reward model" are the generic "reward model"
+    x = fx.extraction("URPO")
+    assert not any(m.text.lower() in {"trained reward model", "separate reward model"} for m in x.mentions)
+
+
+def test_a_capitalised_leaderboard_name_is_one_dataset_with_its_version():
+    # "we propose Open Ko-LLM Leaderboard2, an improved version of the earlier Open Ko-LLM Leaderboard"
+    x = fx.extraction("Open Ko-LLM Leaderboard2")
+    datasets = {m.text for m in x.mentions if m.type == "Dataset"}
+    assert "Ko-LLM Leaderboard2" in datasets and any(t.endswith("Ko-LLM Leaderboard") for t in datasets)
+    assert not mentions_of(x, "Leaderboard2")
+    assert "proposed" in {m.role for m in mentions_of(x, "Ko-LLM Leaderboard2")}
+
+
+def test_title_case_does_not_make_an_adjective_a_name():
+    # title "A Tale of Two DRAGGNs: A Hybrid Approach for ...": "Hybrid" is no name
+    x = fx.extraction("A Tale of Two DRAGGNs")
+    assert not mentions_of(x, "Hybrid")
+
+
+def test_a_hyphen_name_ending_in_a_task_word_is_a_task(nlp):
+    x = extract_paper(Paper("h", "", "Few-shot classifiers are commonly trained through Meta-Learning, which samples tasks."), nlp)
+    assert {m.type for m in mentions_of(x, "Meta-Learning")} == {"Task"}
+
+
+def test_a_title_case_name_we_propose_is_a_method(nlp):
+    x = extract_paper(Paper("s", "", "We fuse features at different scales by proposing Progressive Atrous Spatial Pyramid Pooling."), nlp)
+    assert any(m.type == "Method" and m.text.endswith("Atrous Spatial Pyramid Pooling") for m in x.mentions)
+
+
+def test_claim_metric_read_from_how_the_result_is_said():
+    # "achieving a RewardBench score of 85.15", "boosting the instruction-following score on AlpacaEval"
+    x = fx.extraction("URPO")
+    metrics = {c.metric for c in x.claims}
+    assert "RewardBench score" in metrics and "instruction-following score" in metrics
+    # "improves RM performance by up to 0.09 AUROC": the measure named after the number
+    x = fx.extraction("Learning Goal-Conditioned Representations")
+    assert next(c for c in x.claims if "0.09" in c.text).metric == "AUROC"
+
+
+def test_what_a_method_achieves_more_of_is_a_metric():
+    # "... and achieves higher goal completion while skipping unnecessary questions"
+    x = fx.extraction("Conversational Tree Search")
+    assert {m.type for m in mentions_of(x, "goal completion")} == {"Metric"}
+
+
+def test_a_name_listed_in_a_title_takes_its_type_from_the_abstract():
+    # title "... with Collective Mind, virtualized MLOps, MLPerf, ..."; abstract "MLPerf benchmarks"
+    x = fx.extraction("Enabling more efficient and cost-effective AI/ML systems")
+    assert {m.type for m in mentions_of(x, "MLPerf") if m.field == "abstract"} == {"Dataset"}
+
+
+def test_a_task_head_reached_by_a_named_technique_is_a_method():
+    # "acquisition functions for Bayesian optimisation": a family of methods, not a problem
+    x = fx.extraction("Greed is Good")
+    assert {m.type for m in x.mentions if m.text.lower() == "bayesian optimisation"} == {"Method"}
