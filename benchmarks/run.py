@@ -295,6 +295,7 @@ _SAMPLE_QUERIES = {
     "alias": "SELECT ?v WHERE { ?e skos:altLabel ?a ; skos:prefLabel ?v }",
     "paper": "SELECT ?v WHERE { ?p a kg:Paper ; dcterms:identifier ?v }",
     "title": "SELECT ?v WHERE { ?p kg:hasCode ?c ; dcterms:title ?v }",
+    "compared": "SELECT DISTINCT ?v WHERE { ?a kg:outperforms ?b . ?a skos:prefLabel ?v }",
 }
 
 
@@ -329,6 +330,7 @@ def latency(store: Path, repeats: int) -> dict:
         "paper-claims": ("paper", "paper", values["paper"]),
         "related-papers": ("paper", "paper", values["paper"]),
         "papers-with-code": ("search", "title", "learning"),
+        "outperforms": ("method", "compared", None),  # worst case: no method, every pair
     }
     figures: dict = {"parameters (worst case)": values, "named": {}, "hand-written": {}}
     from kg.query import named_queries
@@ -338,7 +340,7 @@ def latency(store: Path, repeats: int) -> dict:
         if name in plans:
             param, pool, worst_value = plans[name]
             samples = [{param: value} for value in draw[pool]]
-            worst = {param: worst_value}
+            worst = {param: worst_value} if worst_value is not None else {}
         else:
             samples, worst = [{} for _ in range(repeats)], {}
         measured = _named_in_child(store, name, samples, worst)

@@ -121,6 +121,7 @@ NAMED = [
     ("paper-claims", {"paper": "policy alignment in reinforcement"}),
     ("leaderboard", {"metric": "accuracy"}),
     ("outperforms", {}),
+    ("outperforms", {"method": "gflownets"}),
     ("top-datasets-metrics", {}),
     ("aliases", {"name": "fully first-order stochastic approximation"}),
     ("papers-with-code", {"search": "infrared small"}),
@@ -128,7 +129,7 @@ NAMED = [
 ]
 
 
-@pytest.mark.parametrize("name,params", NAMED, ids=[n for n, _ in NAMED])
+@pytest.mark.parametrize("name,params", NAMED, ids=[f"{n}-{'-'.join(p) or 'all'}" for n, p in NAMED])
 def test_named_queries_give_the_same_answers_on_the_store(name, params, stored, bundled_graph):
     from kg.query import named_queries, run_named
 
@@ -148,7 +149,7 @@ def test_named_queries_give_the_same_answers_on_the_store(name, params, stored, 
     )
 
 
-@pytest.mark.parametrize("name,params", NAMED, ids=[n for n, _ in NAMED])
+@pytest.mark.parametrize("name,params", NAMED, ids=[f"{n}-{'-'.join(p) or 'all'}" for n, p in NAMED])
 def test_named_queries_run_inside_oxigraph_on_the_store(name, params, stored, monkeypatch):
     """No named query falls back to rdflib evaluating over the store (seconds at 100k papers)."""
     from kg.query import run_named
