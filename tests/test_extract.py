@@ -511,3 +511,14 @@ def test_a_task_head_reached_by_a_named_technique_is_a_method():
     # "acquisition functions for Bayesian optimisation": a family of methods, not a problem
     x = fx.extraction("Greed is Good")
     assert {m.type for m in x.mentions if m.text.lower() == "bayesian optimisation"} == {"Method"}
+
+
+def test_a_describing_adjective_makes_a_kind_of_the_named_thing(nlp):
+    # title "EAGER: Asking and Answering Questions for Automatic Reward Shaping in Language-guided RL"
+    x = fx.extraction("EAGER: Asking and Answering Questions")
+    assert {m.type for m in mentions_of(x, "Reward Shaping")} == {"Method"}
+    x = extract_paper(Paper("k", "", "Automatic License Plate Recognition (ALPR) is a challenging area of research."), nlp)
+    assert {m.type for m in mentions_of(x, "License Plate Recognition")} == {"Task"}
+    # lowercase phrases and known names keep their first word; a place is no kind
+    x = extract_paper(Paper("k", "", "We study fake news detection and Named Entity Recognition for German Dialect Identification."), nlp)
+    assert not {m.text for m in x.mentions} & {"news detection", "Entity Recognition", "Dialect Identification"}
