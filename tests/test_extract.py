@@ -539,3 +539,8 @@ def test_selecting_and_deciding_are_tasks(nlp):
     x = extract_paper(Paper("s", "", text), nlp)
     assert {m.type for m in x.mentions if m.text.lower() in {"feature selection", "multi criteria decision making", "mcdm"}} == {"Task"}
     assert {m.text.lower() for m in x.mentions} >= {"feature selection", "mcdm"}
+
+
+def test_a_task_before_a_container_word_is_found_wherever_the_parse_roots_the_chunk(nlp):
+    x = extract_paper(Paper("c", "", "This is the Video Captioning Challenge 2020 Summary of results."), nlp)
+    assert {m.type for m in mentions_of(x, "Video Captioning")} == {"Task"}
