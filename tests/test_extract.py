@@ -511,3 +511,64 @@ def test_a_task_head_reached_by_a_named_technique_is_a_method():
     # "acquisition functions for Bayesian optimisation": a family of methods, not a problem
     x = fx.extraction("Greed is Good")
     assert {m.type for m in x.mentions if m.text.lower() == "bayesian optimisation"} == {"Method"}
+
+
+def test_a_describing_adjective_makes_a_kind_of_the_named_thing(nlp):
+    # title "EAGER: Asking and Answering Questions for Automatic Reward Shaping in Language-guided RL"
+    x = fx.extraction("EAGER: Asking and Answering Questions")
+    assert {m.type for m in mentions_of(x, "Reward Shaping")} == {"Method"}
+    x = extract_paper(Paper("k", "", "Automatic License Plate Recognition (ALPR) is a challenging area of research."), nlp)
+    assert {m.type for m in mentions_of(x, "License Plate Recognition")} == {"Task"}
+    # lowercase phrases and known names keep their first word; a proper noun is no adjective
+    x = extract_paper(Paper("k", "", "We study fake news detection and Named Entity Recognition for German Dialect Identification."), nlp)
+    assert not {m.text for m in x.mentions} & {"news detection", "Entity Recognition", "Dialect Identification"}
+
+
+def test_acronyms_are_defined_behind_glued_parentheses_and_latex_spaces(nlp):
+    text = ("Captioning uses networks powered by long-short-term-memory(LSTM) units, and video object "
+            "segmentation~(VOS) methods track masks in Mixed Reality (MR)applications.")
+    x = extract_paper(Paper("g", "", text), nlp)
+    pairs = {(m.text, m.short_form) for m in x.mentions if m.short_form}
+    assert {("long-short-term-memory", "LSTM"), ("video object segmentation", "VOS"), ("Mixed Reality", "MR")} <= pairs
+    # a parenthesis inside a name is not split off: "R(2+1)D", "f(x)dx"
+    assert not {"(", ")"} & {t.text for t in nlp.make_doc("We use R(2+1)D and f(x)dx here.")}
+
+
+def test_selecting_and_deciding_are_tasks(nlp):
+    text = "We compare pre-processing techniques such as resampling and feature selection for Multi Criteria Decision Making (MCDM)."
+    x = extract_paper(Paper("s", "", text), nlp)
+    assert {m.type for m in x.mentions if m.text.lower() in {"feature selection", "multi criteria decision making", "mcdm"}} == {"Task"}
+    assert {m.text.lower() for m in x.mentions} >= {"feature selection", "mcdm"}
+
+
+def test_a_task_before_a_container_word_is_found_wherever_the_parse_roots_the_chunk(nlp):
+    x = extract_paper(Paper("c", "", "This is the Video Captioning Challenge 2020 Summary of results."), nlp)
+    assert {m.type for m in mentions_of(x, "Video Captioning")} == {"Task"}
+
+
+def test_a_name_x_with_y_says_its_task_before_the_preposition(nlp):
+    text = "We propose a novel model, Conditional Text Generation with BERT (CG-BERT). CG-BERT leverages a large pre-trained model."
+    x = extract_paper(Paper("w", "", text), nlp)
+    assert {m.type for m in mentions_of(x, "Conditional Text Generation")} == {"Task"}
+    assert {m.type for m in mentions_of(x, "CG-BERT")} == {"Method"}
+
+
+def test_a_task_gerund_read_as_a_verb_inside_a_compound_is_a_task(nlp):
+    text = "DistDGL uses a light-weight min-cut graph partitioning algorithm along with multiple balancing constraints."
+    x = extract_paper(Paper("v", "", text), nlp)
+    assert {m.type for m in mentions_of(x, "graph partitioning")} == {"Task"}
+    x = extract_paper(Paper("v", "", "We survey the successes of machine learning techniques such as boosting."), nlp)
+    assert "Task" not in {m.type for m in mentions_of(x, "machine learning")}
+
+
+def test_an_adjective_made_from_a_name_makes_a_specific_phrase(nlp):
+    text = "We propose two sets of algorithms, one arising from Riemannian optimization and the other as an alternating minimization scheme."
+    x = extract_paper(Paper("r", "", text), nlp)
+    assert {m.type for m in mentions_of(x, "Riemannian optimization")} == {"Task"}
+
+
+def test_a_title_case_plural_head_types_its_phrase(nlp):
+    text = "The use of supervised Machine Learning (ML) to enhance Intrusion Detection Systems has been the subject of significant research."
+    x = extract_paper(Paper("p", "", text), nlp)
+    assert {m.type for m in mentions_of(x, "Intrusion Detection Systems")} == {"Method"}
+    assert {m.type for m in mentions_of(x, "Intrusion Detection")} == {"Task"}
