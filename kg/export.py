@@ -157,11 +157,8 @@ def _xml_note(changed: int) -> tuple[str, ...]:
 
 
 def _turtle(graph: Graph) -> bytes:
-    """Canonical Turtle, as :func:`kg.rdf.serialize` writes it. Canonicalisation only renames
-    blank nodes, and kg graphs have none, so it is skipped when there are none (a third faster)."""
-    if any(isinstance(term, BNode) for triple in graph for term in triple):
-        return serialize(graph, "turtle")
-    return graph.serialize(format="longturtle", encoding="utf-8")
+    """Canonical Turtle, as :func:`kg.rdf.serialize` writes it (and ``kg build`` wrote graph.ttl)."""
+    return serialize(graph, "turtle")
 
 
 def _write_turtle(graph: Graph, path: Path):
@@ -342,9 +339,12 @@ def _turtle_body(graph: Graph) -> tuple[list[str], str]:
     prefixes, body = [], []
     lines = text.split("\n")
     index = 0
-    while index < len(lines) and (lines[index].startswith("PREFIX ") or not lines[index].strip()):
-        if lines[index].strip():
-            prefixes.append(lines[index])
+    while index < len(lines) and (lines[index].startswith(("PREFIX ", "@prefix ")) or not lines[index].strip()):
+        line = lines[index]
+        if line.startswith("@prefix "):  # pyoxigraph writes '@prefix p: <...> .'; TriG takes either
+            line = "PREFIX " + line.removeprefix("@prefix ").removesuffix(" .")
+        if line.strip():
+            prefixes.append(line)
         index += 1
     body = "\n".join(lines[index:]).rstrip("\n")
     return prefixes, body

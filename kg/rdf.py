@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
 
 from .errors import GraphError
@@ -133,14 +133,33 @@ def corpus_rdf(corpus: LinkedCorpus, base: str = DEFAULT_BASE, format: str = "tu
     ``longturtle`` gives the same graph some 250 times slower). ``nt``: one triple a line, in
     generation order (the store's shards).
     """
-    from .vocab import PREFIXES
-
     made = list(dict.fromkeys(ox.Triple(s, p, o) for s, p, o in triples(corpus, base, OXIGRAPH_TERMS)))
     if format == "nt":
         return ox.serialize(made, format=ox.RdfFormat.N_TRIPLES) or b"", len(made)
+    return _canonical_turtle(made), len(made)
+
+
+def _canonical_turtle(made: Iterable) -> bytes:
+    from .vocab import PREFIXES
+
     ordered = sorted(made, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    return ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"", len(made)
+    return ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+
+
+def to_oxigraph(term):
+    """The pyoxigraph term for an rdflib IRI, blank node or literal (lexical form kept)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def to_graph(corpus: LinkedCorpus, base: str = DEFAULT_BASE) -> Graph:
@@ -309,9 +328,14 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
 
 
 def serialize(graph: Graph, format: str = "turtle") -> bytes:
-    """Serialize deterministically: Turtle as rdflib's canonical ``longturtle``, N-Triples sorted."""
+    """Serialize deterministically. Turtle: without blank nodes, the canonical form ``kg build``
+    writes (:func:`corpus_rdf`: sorted, kg's prefixes, by pyoxigraph), so exporting a loaded
+    ``graph.ttl`` gives its bytes back; with blank nodes, rdflib's canonical ``longturtle``.
+    N-Triples: sorted lines."""
     if format in ("turtle", "ttl", "longturtle"):
-        return graph.serialize(format="longturtle", canon=True, encoding="utf-8")
+        if any(isinstance(term, BNode) for triple in graph for term in triple):
+            return graph.serialize(format="longturtle", canon=True, encoding="utf-8")
+        return _canonical_turtle(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
     if format in ("nt", "ntriples", "nt11"):
         data = graph.serialize(format="nt", encoding="utf-8")
         lines = sorted(line for line in data.splitlines() if line.strip())

@@ -40,7 +40,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.store import Store
 
 from .errors import GraphError
-from .rdf import corpus_rdf
+from .rdf import corpus_rdf, to_oxigraph
 
 __all__ = ["STORE_MARKER", "is_store", "open_graph", "write_store", "shard_corpus", "paper_shard", "entity_shard", "OxigraphReadOnly"]
 
@@ -378,16 +378,4 @@ def _from_ox(term):
 
 
 def _to_ox(term):
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot look up {term!r} in a store")
+    return None if term is None else to_oxigraph(term)
