@@ -329,13 +329,17 @@ def bundled_exports(bundled_graph, tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", RDF_FORMATS)
-def test_bundled_rdf_roundtrip(bundled_graph, bundled_exports, name):
-    check_rdf_roundtrip(bundled_graph, bundled_exports, name)
+@pytest.mark.parametrize("graph", ["bundled_graph", "hostile_graph"])
+def test_rdf_roundtrip(graph, name, request, tmp_path):
+    """Every RDF format back through rdflib: the real bundled graph and the hostile one."""
+    check_rdf_roundtrip(request.getfixturevalue(graph), tmp_path, name)
 
 
 @pytest.mark.parametrize("name", NETWORK_FORMATS)
-def test_bundled_network_roundtrip(bundled_graph, bundled_exports, name):
-    check_network_roundtrip(bundled_graph, bundled_exports, name)
+@pytest.mark.parametrize("graph", ["bundled_graph", "hostile_graph"])
+def test_network_roundtrip(graph, name, request, tmp_path):
+    """Every network format back through networkx: the real bundled graph and the hostile one."""
+    check_network_roundtrip(request.getfixturevalue(graph), tmp_path, name)
 
 
 def test_bundled_turtle_export_is_the_build_output(bundled_build, bundled_graph, bundled_exports):
@@ -384,19 +388,6 @@ def test_jsonld_remote_context_is_refused(tmp_path):
     with pytest.raises(GraphError, match="never fetches"):
         load(nested)
 
-
-# ---------------------------------------------------------------------------------------------
-# Round trips on hostile graphs
-
-
-@pytest.mark.parametrize("name", RDF_FORMATS)
-def test_hostile_rdf_roundtrip(hostile_graph, tmp_path, name):
-    check_rdf_roundtrip(hostile_graph, tmp_path, name)
-
-
-@pytest.mark.parametrize("name", NETWORK_FORMATS)
-def test_hostile_network_roundtrip(hostile_graph, tmp_path, name):
-    check_network_roundtrip(hostile_graph, tmp_path, name)
 
 
 @pytest.mark.parametrize("name", RDF_FORMATS)
