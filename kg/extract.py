@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -250,6 +251,7 @@ _NAME_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z0-9][A-Za-z0-9]*[A-Z0-9][A-Za-z
 _QUANTITY = re.compile(r"^\d+(?:[.,]\d+)?(?:[kKmMbBtTdDxX%]|st|nd|rd|th|px)?$")
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every token of every candidate: a few hundred times a paper
 def is_name_like(text: str) -> bool:
     """Whether a token looks like a coined name: ``F2SA``, ``GFlowNets``, ``LLaMA``, ``GPT-4o``, ``YOLOv10``.
 
@@ -1341,8 +1343,7 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
     aliases = _acronym_pairs(docs)
     mentions: list[Mention] = []
     abstract_words = f" {normalize_title(paper.abstract)} "
-    sentences = {name: {t.i: sent.text for sent in doc.sents for t in (sent[0],)} for name, doc in docs.items()}
-    sentence_of = {name: _sentence_index(doc) for name, doc in docs.items()}
+    sentences = {name: _Sentences(doc) for name, doc in docs.items()}
     for field_name, doc in docs.items():
         for span in doc.spans.get("kg_mentions", []):
             key = canonical_key(span.text)
@@ -1374,7 +1375,7 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                     start=span.start_char,
                     end=span.end_char,
                     field=field_name,
-                    sentence=sentences[field_name][sentence_of[field_name][span.start]],
+                    sentence=sentences[field_name].text_at(span.start),
                     role=role,
                     confidence=confidence,
                     canonical=key,
@@ -1389,15 +1390,17 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
     return Extraction(paper, tuple(mentions), tuple(claims), tuple(find_code_urls(paper.abstract)))
 
 
-def _sentence_index(doc: Doc) -> list[int]:
-    """For each token, the index of the first token of its sentence (one pass, no Span.sent per mention)."""
-    starts = []
-    current = 0
-    for tok in doc:
-        if tok.is_sent_start:
-            current = tok.i
-        starts.append(current)
-    return starts
+class _Sentences:
+    """A Doc's sentences found by token index (a bisection; no ``Span.sent`` per mention, no
+    Python loop over tokens)."""
+
+    def __init__(self, doc: Doc):
+        spans = list(doc.sents)
+        self.starts = [s.start for s in spans]
+        self.texts = [s.text for s in spans]
+
+    def text_at(self, i: int) -> str:
+        return self.texts[bisect_right(self.starts, i) - 1]
 
 
 def _title_contribution(title_doc: Doc, mentions: list[Mention]) -> list[Mention]:

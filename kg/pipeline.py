@@ -309,8 +309,11 @@ def _write_graph_file(corpus, out: Path, base: str | None, result: BuildResult, 
     return count, to_graph(corpus, base or DEFAULT_BASE) if need_graph else None
 
 
+_SHARD_PAPERS = 500  # small enough that two workers share the rendering of a few thousand papers
+
+
 def _write_store(corpus, spool: "_Spool", out: Path, store: Path, base: str | None, result: BuildResult, run) -> int:
-    """Write the graph as N-Triples shards of 2000 papers and bulk-load them into the store.
+    """Write the graph as N-Triples shards of ``_SHARD_PAPERS`` papers and bulk-load them into the store.
 
     The shards are rendered by the extraction engine (worker processes or Dask workers when
     there are any), each from a small self-contained part of the linked corpus.
@@ -329,7 +332,7 @@ def _write_store(corpus, spool: "_Spool", out: Path, store: Path, base: str | No
         paths[0].write_bytes(entity_shard(corpus, base))
         parts = (
             (shard_corpus(corpus, [Extraction.from_json(r) for r in chunk]), base)
-            for chunk in batched(spool.records(), 2000)
+            for chunk in batched(spool.records(), _SHARD_PAPERS)
         )
         for index, data in enumerate(run.engine.run(_render_shard, parts)):
             path = shards / f"papers-{index:05d}.nt"

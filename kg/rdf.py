@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -97,6 +98,7 @@ def entity_iri(base: str, entity: Entity) -> URIRef:
     return mint(base, entity.type.lower(), entity.key)
 
 
+@lru_cache(maxsize=4096)  # confidences and values repeat
 def _decimal_lexical(value: float) -> str:
     """The xsd:decimal lexical form of ``value``, rounded to 6 places, always with a decimal
     point (so Turtle writes it as a bare decimal and every parser reads it back unchanged).
@@ -120,8 +122,13 @@ class Terms:
     typed: Callable[[str, str], object]  # (lexical form, datatype IRI) -> literal
 
 
+@lru_cache(maxsize=None)
+def _ox_datatype(datatype: str) -> ox.NamedNode:
+    return ox.NamedNode(datatype)
+
+
 RDFLIB_TERMS = Terms(URIRef, Literal, lambda lexical, datatype: Literal(lexical, datatype=URIRef(datatype)))
-OXIGRAPH_TERMS = Terms(ox.NamedNode, ox.Literal, lambda lexical, datatype: ox.Literal(lexical, datatype=ox.NamedNode(datatype)))
+OXIGRAPH_TERMS = Terms(ox.NamedNode, ox.Literal, lambda lexical, datatype: ox.Literal(lexical, datatype=_ox_datatype(datatype)))
 
 
 def corpus_rdf(corpus: LinkedCorpus, base: str = DEFAULT_BASE, format: str = "turtle") -> tuple[bytes, int]:
@@ -169,6 +176,20 @@ def to_graph(corpus: LinkedCorpus, base: str = DEFAULT_BASE) -> Graph:
     return graph
 
 
+class _TermsOf:
+    """A vocabulary's terms made by one library, each made on first use and then kept as a plain
+    attribute: ``kg.subject`` here costs an attribute read, where rdflib's ``KG.subject`` builds
+    a new URIRef (and a closed namespace checks the name) every time."""
+
+    def __init__(self, namespace, iri: Callable[[str], object]):
+        self._namespace, self._iri = namespace, iri
+
+    def __getattr__(self, name: str):
+        term = self._iri(str(self._namespace[name]))
+        setattr(self, name, term)
+        return term
+
+
 def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLIB_TERMS) -> Iterator[tuple]:
     """The knowledge graph of a linked corpus, triple by triple, made of ``terms``.
 
@@ -177,12 +198,20 @@ def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLI
     values, and code repositories. Per entity: type, preferred label, aliases, paper count.
     """
     iri, text = terms.iri, terms.literal
+    rdf, rdfs, kg, dcterms, skos, prov, sdo = (_TermsOf(ns, iri) for ns in (RDF, RDFS, KG, DCTERMS, SKOS, PROV, SDO))
+    constants: dict[str, object] = {}
+
+    def const(value: str):  # classes and predicates picked by a table: each made once
+        term = constants.get(value)
+        if term is None:
+            term = constants[value] = iri(value)
+        return term
 
     def number(value: int):
         return terms.typed(str(int(value)), _XSD_INTEGER)
 
     def decimal(value: float):
-        return terms.typed(_decimal_lexical(value), _XSD_DECIMAL)
+        return terms.typed(_decimal_lexical(float(value) + 0.0), _XSD_DECIMAL)  # + 0.0: -0.0 is 0.0
 
     def confidence(value: float):
         return decimal(min(1.0, max(0.0, value)))
@@ -190,33 +219,33 @@ def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLI
     entity_iris: dict[str, object] = {}
     for key, entity in corpus.entities.items():
         e = entity_iris[key] = iri(entity_iri(base, entity))
-        yield e, iri(RDF.type), iri(_TYPE_CLASS[entity.type])
-        yield e, iri(SKOS.prefLabel), text(entity.label)
-        yield e, iri(RDFS.label), text(entity.label)
+        yield e, rdf.type, const(_TYPE_CLASS[entity.type])
+        yield e, skos.prefLabel, text(entity.label)
+        yield e, rdfs.label, text(entity.label)
         for alias in sorted(entity.aliases):
-            yield e, iri(SKOS.altLabel), text(alias)
-        yield e, iri(KG.confidence), confidence(entity.confidence)
-        yield e, iri(KG.paperCount), number(len(entity.papers))
+            yield e, skos.altLabel, text(alias)
+        yield e, kg.confidence, confidence(entity.confidence)
+        yield e, kg.paperCount, number(len(entity.papers))
 
     for extraction in corpus.extractions:
         paper = extraction.paper
         p_iri = paper_iri(base, paper.id)
         p = iri(p_iri)
-        yield p, iri(RDF.type), iri(KG.Paper)
-        yield p, iri(DCTERMS.identifier), text(paper.id)
-        yield p, iri(DCTERMS.title), text(paper.title)
-        yield p, iri(DCTERMS.abstract), text(paper.abstract)
-        yield p, iri(RDFS.label), text(paper.title)
+        yield p, rdf.type, kg.Paper
+        yield p, dcterms.identifier, text(paper.id)
+        yield p, dcterms.title, text(paper.title)
+        yield p, dcterms.abstract, text(paper.abstract)
+        yield p, rdfs.label, text(paper.title)
         if paper.url:
-            yield p, iri(SDO.url), terms.typed(paper.url, _XSD_ANY_URI)
+            yield p, sdo.url, terms.typed(paper.url, _XSD_ANY_URI)
         for author in paper.authors:
-            yield p, iri(DCTERMS.creator), text(author)
+            yield p, dcterms.creator, text(author)
         if paper.year:
-            yield p, iri(DCTERMS.issued), terms.typed(f"{int(paper.year):04d}", _XSD_GYEAR)
+            yield p, dcterms.issued, terms.typed(f"{int(paper.year):04d}", _XSD_GYEAR)
         if paper.arxiv_id:
-            yield p, iri(KG.arxivId), text(paper.arxiv_id)
+            yield p, kg.arxivId, text(paper.arxiv_id)
         if paper.doi:
-            yield p, iri(KG.doi), text(paper.doi)
+            yield p, kg.doi, text(paper.doi)
 
         # one mention node per (paper, entity): the first occurrence is the evidence, roles merge
         first: dict[str, tuple] = {}
@@ -233,40 +262,40 @@ def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLI
         for entity_key, (mention, role, score) in sorted(first.items()):
             entity = corpus.entities[entity_key]
             e = entity_iris[entity_key]
-            yield p, iri(_PAPER_LINK[(entity.type, role)]), e
+            yield p, const(_PAPER_LINK[(entity.type, role)]), e
             m = iri(f"{p_iri}/mention/{short_hash(entity_key)}")
-            yield p, iri(KG.hasMention), m
-            yield m, iri(RDF.type), iri(KG.Mention)
-            yield m, iri(KG.denotes), e
-            yield m, iri(KG.role), text(role if entity.type in ("Method", "Dataset") else "used")
-            yield m, iri(KG.evidence), text(mention.sentence or mention.text)
-            yield m, iri(KG.field), text(mention.field)
-            yield m, iri(KG.start), number(mention.start)
-            yield m, iri(KG.end), number(mention.end)
-            yield m, iri(KG.confidence), confidence(score)
-            yield m, iri(PROV.wasDerivedFrom), p
+            yield p, kg.hasMention, m
+            yield m, rdf.type, kg.Mention
+            yield m, kg.denotes, e
+            yield m, kg.role, text(role if entity.type in ("Method", "Dataset") else "used")
+            yield m, kg.evidence, text(mention.sentence or mention.text)
+            yield m, kg.field, text(mention.field)
+            yield m, kg.start, number(mention.start)
+            yield m, kg.end, number(mention.end)
+            yield m, kg.confidence, confidence(score)
+            yield m, prov.wasDerivedFrom, p
 
         for index, claim in enumerate(extraction.claims):
             c = iri(f"{p_iri}/claim/{index + 1}")
-            yield p, iri(KG.hasClaim), c
-            yield c, iri(RDF.type), iri(KG.Claim)
-            yield c, iri(KG.claimOf), p
-            yield c, iri(PROV.wasDerivedFrom), p
-            yield c, iri(KG.evidence), text(claim.text)
-            yield c, iri(RDFS.label), text(claim.text)
-            yield c, iri(KG.claimKind), text(claim.kind)
-            yield c, iri(KG.field), text(claim.field)
-            yield c, iri(KG.start), number(claim.start)
-            yield c, iri(KG.end), number(claim.end)
-            yield c, iri(KG.confidence), confidence(claim.confidence)
+            yield p, kg.hasClaim, c
+            yield c, rdf.type, kg.Claim
+            yield c, kg.claimOf, p
+            yield c, prov.wasDerivedFrom, p
+            yield c, kg.evidence, text(claim.text)
+            yield c, rdfs.label, text(claim.text)
+            yield c, kg.claimKind, text(claim.kind)
+            yield c, kg.field, text(claim.field)
+            yield c, kg.start, number(claim.start)
+            yield c, kg.end, number(claim.end)
+            yield c, kg.confidence, confidence(claim.confidence)
             if claim.value is not None:
-                yield c, iri(KG.value), decimal(claim.value)
+                yield c, kg.value, decimal(claim.value)
             if claim.unit:
-                yield c, iri(KG.unit), text(claim.unit)
+                yield c, kg.unit, text(claim.unit)
             if claim.value_text:
-                yield c, iri(KG.valueText), text(claim.value_text)
+                yield c, kg.valueText, text(claim.value_text)
             if claim.direction:
-                yield c, iri(KG.direction), text(claim.direction)
+                yield c, kg.direction, text(claim.direction)
             links = (
                 (claim.subject, KG.subject, "Method"),
                 (claim.compared_to, KG.comparedTo, "Method"),
@@ -277,18 +306,18 @@ def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLI
             for mentioned, predicate, wanted in links:
                 entity = corpus.entity_for(mentioned)
                 if entity is not None and entity.type == wanted:
-                    yield c, iri(predicate), entity_iris[entity.key]
+                    yield c, const(predicate), entity_iris[entity.key]
                     resolved[predicate] = entity.key
             subject, compared = resolved.get(KG.subject), resolved.get(KG.comparedTo)
             if claim.kind == "comparative" and subject and compared and subject != compared:
-                yield entity_iris[subject], iri(KG.outperforms), entity_iris[compared]
+                yield entity_iris[subject], kg.outperforms, entity_iris[compared]
 
         for url in extraction.code:
             r = iri(url if _SAFE_URL.match(url) else mint(base, "code", url))
-            yield p, iri(KG.hasCode), r
-            yield r, iri(RDF.type), iri(KG.CodeRepository)
-            yield r, iri(SDO.url), terms.typed(url, _XSD_ANY_URI)
-            yield r, iri(RDFS.label), text(url)
+            yield p, kg.hasCode, r
+            yield r, rdf.type, kg.CodeRepository
+            yield r, sdo.url, terms.typed(url, _XSD_ANY_URI)
+            yield r, rdfs.label, text(url)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["normalize_title", "slugify", "short_hash", "strip_controls", "canonical_key", "singular"]
 
@@ -29,6 +30,8 @@ def strip_controls(text: str) -> str:
 
 def normalize_title(text: str) -> str:
     """NFKC, casefold, and every run of non-alphanumerics as one space."""
+    if text.isascii():  # the common case: NFKC, NFKD and accent stripping change no ASCII text
+        return _NON_ALNUM.sub(" ", text.lower()).strip()
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = unicodedata.normalize("NFKD", folded)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
@@ -69,6 +72,7 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat within and across papers; extraction asks for each many times
 def canonical_key(text: str) -> str:
     """The key entity mentions link by: casefolded, hyphens and spaces unified, last word singular.
 
