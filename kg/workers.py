@@ -8,8 +8,8 @@ Three engines share one contract, ``engine.map(batches) -> Iterator[list[Extract
 
 Workers receive whole papers and send back small JSON records (:meth:`Extraction.to_json`),
 never spaCy Docs, so the parent does no parsing and no Doc deserialization: with two cores,
-two workers come close to twice the throughput. At most ``2 * workers`` batches are in flight,
-so memory stays flat however long the input is.
+two workers come close to twice the throughput. A pool splits each batch among its workers and
+keeps at most three batches in flight, so memory stays flat however long the input is.
 
 >>> from kg.model import Paper
 >>> list(batched(iter([1, 2, 3, 4, 5]), 2))
@@ -156,9 +156,13 @@ class LocalPool:
 
     def map(self, batches: Iterable[list[Paper]]) -> Iterator[list[Extraction]]:
         pool = self._executor()
-        yield from _in_order(
-            batches, lambda batch: pool.submit(extract_batch, self.spec, batch), lambda f: f.result(), 2 * self.workers
-        )
+
+        def submit(batch: list[Paper]) -> list:
+            # each batch is shared out among the workers, so none waits long for the last one
+            share = -(-len(batch) // self.workers)
+            return [pool.submit(extract_batch, self.spec, batch[i : i + share]) for i in range(0, len(batch), share)]
+
+        yield from _in_order(batches, submit, lambda futures: [r for f in futures for r in f.result()], 3)
 
     def run(self, func, items: Iterable) -> Iterator:
         """``func(item)`` for each item in the worker processes, results in order."""
