@@ -9,7 +9,7 @@ Run from the repository root (not part of the tests)::
 Steps (each prints its figures and adds them to ``benchmarks/results/scale.json``):
 
 ``throughput``  on N synthetic abstracts, side by side in one process: bare ``nlp.pipe`` over
-                kg's pipeline, the whole build (store and graph.ttl variants), the full default
+                kg's pipeline (and over its trained components alone), the whole build (store and graph.ttl variants), the full default
                 pipeline (every trained component, NER included); then ``kg build --store`` of 2,000
                 abstracts with 1 and with 2 workers, each a whole command in a child process
 ``ablation``    per trained component: extraction time without it, and its quality on
@@ -136,6 +136,11 @@ def throughput(size: int, rounds: int, workers_size: int) -> dict:
             for _doc in nlp.pipe(texts):
                 pass
             times["bare nlp.pipe"].append(time.perf_counter() - mark)
+            mark = time.perf_counter()
+            with nlp.select_pipes(disable=[name for name in nlp.pipe_names if name.startswith("kg_")]):
+                for _doc in nlp.pipe(texts):
+                    pass
+            times.setdefault("bare nlp.pipe, trained components only", []).append(time.perf_counter() - mark)
             _cold()
             mark = time.perf_counter()
             out = Path(tmp) / f"s{round_}"
@@ -173,6 +178,8 @@ def throughput(size: int, rounds: int, workers_size: int) -> dict:
         "papers per second": {k: round(v, 2) for k, v in rate.items()},
         "build --store / bare nlp.pipe": round(rate["build --store"] / rate["bare nlp.pipe"], 3),
         "build graph.ttl / bare nlp.pipe": round(rate["build graph.ttl"] / rate["bare nlp.pipe"], 3),
+        "build --store / bare nlp.pipe, trained components only": round(
+            rate["build --store"] / rate["bare nlp.pipe, trained components only"], 3),
         "build --store / full default pipeline": round(rate["build --store"] / rate["full default pipeline (nlp.pipe, NER included)"], 3),
         "worker runs: papers": workers_size,
         "worker runs: seconds (best of rounds, whole command)": command_best,
