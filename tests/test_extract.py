@@ -572,3 +572,9 @@ def test_a_title_case_plural_head_types_its_phrase(nlp):
     x = extract_paper(Paper("p", "", text), nlp)
     assert {m.type for m in mentions_of(x, "Intrusion Detection Systems")} == {"Method"}
     assert {m.type for m in mentions_of(x, "Intrusion Detection")} == {"Task"}
+
+
+def test_dialogue_is_a_task_head():
+    # "... bridges the gap between FAQ retrieval and task-oriented dialog, ..."
+    x = fx.extraction("Conversational Tree Search: A New Hybrid Dialog Task")
+    assert {m.type for m in mentions_of(x, "task-oriented dialog")} == {"Task"}
