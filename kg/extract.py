@@ -213,6 +213,10 @@ class AcronymDetector:
                     longs.append(long_span)
                     shorts.append(inner)
                     continue
+                if _elided_long_form(doc, end, inner.text, longs, shorts):
+                    longs.append(doc[end - 1 : end])  # "Sign Language Recognition (SLR) and [Translation] (SLT)"
+                    shorts.append(inner)
+                    continue
             # reversed: SF (long form)
             if open_tok.i > sent_start and acronyms.is_short_form_candidate(doc[open_tok.i - 1].text):
                 short_tok = doc[open_tok.i - 1]
@@ -229,6 +233,19 @@ class AcronymDetector:
             doc[t.i : t.i + 1] for t in doc if t.text in defined and (t.i, t.i + 1) not in defining
         ]
         return doc
+
+
+def _elided_long_form(doc: Doc, end: int, short: str, longs: list[Span], shorts: list[Span]) -> bool:
+    """Whether the one word before ``end`` is the head of a long form whose modifiers are shared
+    with the long form defined just before it: "Sign Language Recognition (SLR) and Translation
+    (SLT)" defines SLT as Sign Language Translation, written once as "Translation"."""
+    if not longs or end < 4 or not doc[end - 1].is_alpha or doc[end - 2].lower_ not in {"and", "or"}:
+        return False
+    previous_long, previous_short = longs[-1], shorts[-1]
+    if doc[end - 3].text != ")" or previous_short.end != end - 3 or len(previous_long) < 2:
+        return False
+    words = [t.text for t in previous_long[:-1]] + [doc[end - 1].text]
+    return acronyms.best_long_form(short, words) == len(words)
 
 
 def _closing_paren(doc: Doc, start: int) -> int | None:
