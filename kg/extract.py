@@ -344,6 +344,7 @@ class MentionFinder:
             label = (
                 lexicon_types.get(short_span.text.lower())
                 or lexicon_types.get(trimmed.text.lower())
+                or _said_to_be(long_span)
                 or self.type_phrase(trimmed, strict=False)
                 # "Hierarchical Constraint Satisfaction Problems (HCSPs)": a kind of problem is a task
                 or ("Task" if len(trimmed) > 1 and singular(trimmed[-1].lower_) in _cue("task_kinds") else None)
@@ -988,6 +989,18 @@ def _modality(word: str) -> bool:
     [True, True, True, False, False]
     """
     return word.endswith(tuple(_cue("modality_suffixes"))) and word not in _cue("modality_exceptions")
+
+
+def _said_to_be(span: Span) -> str | None:
+    """The type a copula gives the subject: "Independent Component Analysis (ICA) is a widespread
+    tool for ..." is a method, whatever its head word says (``copula_kinds`` in cues.json)."""
+    root = span.root
+    if root.dep_ != "nsubj" or root.head.lemma_ != "be":
+        return None
+    attr = next((c for c in root.head.children if c.dep_ == "attr" and c.i > root.i), None)
+    if attr is None:
+        return None
+    return next((label for label, words in _cue("copula_kinds").items() if attr.lemma_.lower() in words), None)
 
 
 def _listed_with(previous: tuple[Span, str] | None, long_span: Span) -> str | None:

@@ -578,3 +578,11 @@ def test_dialogue_is_a_task_head():
     # "... bridges the gap between FAQ retrieval and task-oriented dialog, ..."
     x = fx.extraction("Conversational Tree Search: A New Hybrid Dialog Task")
     assert {m.type for m in mentions_of(x, "task-oriented dialog")} == {"Task"}
+
+
+def test_what_a_defined_name_is_said_to_be_types_it(nlp):
+    text = ("Independent Component Analysis (ICA) is a widespread tool for denoising of signals. "
+            "Text Simplification (TS) is a challenging problem.")
+    x = extract_paper(Paper("c", "", text), nlp)
+    assert {m.type for m in x.mentions if m.text in {"Independent Component Analysis", "ICA"}} == {"Method"}
+    assert {m.type for m in x.mentions if m.text in {"Text Simplification", "TS"}} == {"Task"}
