@@ -307,6 +307,7 @@ class MentionFinder:
         heads = _heads()
         self.appositions = None
         self.proposals = None
+        self.title_runs = None
         self._lexicon_at: dict = {}
         self.means = tuple(_cues()["means_suffixes"])
         if vocab is not None:
@@ -314,6 +315,12 @@ class MentionFinder:
             self.appositions.add("NAMED_BY_APPOSITION", [_cues()["apposition_pattern"]])
             self.proposals = Matcher(vocab)
             self.proposals.add("PROPOSED_DESCRIPTION", _cues()["proposal_description_pattern"])
+            # a Title Case run ending in a task head word: "Spoken Language Understanding"
+            self.title_runs = Matcher(vocab)
+            self.title_runs.add("TITLE_CASE_TASK", [[
+                {"IS_TITLE": True, "OP": "{1,4}"},
+                {"IS_TITLE": True, "LOWER": {"IN": sorted(set(heads["Task"]) - {"learning"})}},
+            ]])
         self.head_types = {t: set(heads[t]) for t in ("Method", "Task", "Dataset", "Metric")}
         self.generic = set(heads["generic"])
         self.dropped = set(heads["modifiers_dropped"])
@@ -368,6 +375,7 @@ class MentionFinder:
             if not ((c[0].text in defined or c[0].text.lower() in lexicon_types) and _inside_new_description(c[0]))
         )
         candidates.extend(self.hyphen_names(doc))
+        candidates.extend(self.title_case_tasks(doc))
         chunks = list(doc.noun_chunks)  # the chunk iterator walks the parse: once per Doc
         candidates.extend(self.noun_phrases(doc, chunks))
         candidates = [
@@ -628,6 +636,28 @@ class MentionFinder:
                 continue
             span = doc[i : i + 3]
             yield span, self.type_name(span), 0.65, "name"
+
+    def title_case_tasks(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """A run of capitalised words inside a sentence that ends in a task head names a task, also
+        where the parse puts it in no noun chunk: "on the task of [Reading Comprehension] based
+        Question Answering", "to perform [Spoken Language Understanding] onmicroprocessors". The run
+        must be whole (no capitalised word on either side) and start after the sentence's first word."""
+        if self.title_runs is None:
+            return
+        for _, start, end in self.title_runs(doc):
+            if doc[start].is_sent_start or doc[start - 1].is_title or (end < len(doc) and doc[end].is_title):
+                continue
+            span = doc[start:end]
+            if any(t.is_sent_start for t in span) or not all(t.pos_ in {"NOUN", "PROPN", "ADJ"} for t in span):
+                continue
+            if _after_glued_hyphen(span) or (end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_):
+                continue  # part of a hyphen compound: "Goal-[Driven Web Navigation]"
+            if end >= span.sent.end or not any(t.is_lower and t.is_alpha and not t.is_stop for t in span.sent):
+                continue  # a title capitalises every word, and its last run names the paper's own thing
+            after = end + 3 if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" else end
+            if after < len(doc) and doc[after].lemma_.lower() in _cue("name_heads"):
+                continue  # "Ranking Preference Optimization (IRPO) framework" names a method
+            yield span, "Task", 0.55, "phrase"
 
     def noun_phrases(self, doc: Doc, chunks: Sequence[Span] | None = None) -> Iterator[tuple[Span, str, float, str]]:
         """Noun chunks, coordinations split ("learned policy and expert policy" is two), typed by head."""

@@ -586,3 +586,15 @@ def test_what_a_defined_name_is_said_to_be_types_it(nlp):
     x = extract_paper(Paper("c", "", text), nlp)
     assert {m.type for m in x.mentions if m.text in {"Independent Component Analysis", "ICA"}} == {"Method"}
     assert {m.type for m in x.mentions if m.text in {"Text Simplification", "TS"}} == {"Task"}
+
+
+def test_a_title_case_run_ending_in_a_task_head_is_a_task_outside_any_noun_chunk(nlp):
+    text = ("BERT achieves near human-level performance on the task of Reading Comprehension based Question Answering. "
+            "Snips is a software solution to perform Spoken Language Understanding onmicroprocessors typical of IoT devices.")
+    x = extract_paper(Paper("t", "", text), nlp)
+    assert {m.type for m in x.mentions if m.text in {"Reading Comprehension", "Spoken Language Understanding"}} == {"Task"}
+    assert {m.text for m in x.mentions} >= {"Reading Comprehension", "Spoken Language Understanding"}
+    # not a piece of a hyphen compound, a title's closing name, or a name before its kind word
+    x = extract_paper(Paper("t", "End-to-End Goal-Driven Web Navigation",
+                            "We propose an In-context Ranking Preference Optimization (IRPO) framework for goal-driven web navigation."), nlp)
+    assert not {m.text for m in x.mentions} & {"Driven Web Navigation", "Ranking Preference Optimization"}
