@@ -691,6 +691,14 @@ class MentionFinder:
                         "use", "via", "employ", "apply", "adopt", "with", "propose", "introduce"
                     }:
                         yield trimmed, "Method", 0.5, "phrase"  # "trained using Experience Replay", "by proposing Atrous Spatial Pyramid Pooling"
+                    elif (
+                        len(trimmed) > 1 and not trimmed[0].like_num and not trimmed[0].lower_.endswith("ed")
+                        and (self._specific_modifiers(trimmed) or trimmed[0].lower_ in _cue("means_modifiers"))
+                        and self._listed_with_named(trimmed)
+                    ):
+                        label = self.type_phrase(trimmed, strict=False)
+                        if label in {"Method", "Task"}:
+                            yield trimmed, label, 0.5, "phrase"  # "reinforcement learning, imitation learning and [adversarial training]"
                     continue
                 if label == "Metric" and len(trimmed) == 2 and head == "score" and is_name_like(trimmed[0].text) and not trimmed[0].is_sent_start:
                     yield trimmed[:1], "Dataset", 0.55, "phrase"  # "a RewardBench score of 85.15": the score on a benchmark
@@ -700,6 +708,19 @@ class MentionFinder:
                 ):  # not in Title Case, where "A Hybrid Approach" is no name "Hybrid"
                     trimmed = trimmed[:1]  # "the Xception model" names Xception
                 yield trimmed, label, 0.6, "phrase"
+
+    def _listed_with_named(self, span: Span) -> bool:
+        """Whether a phrase with a weak head is coordinated with a method or task that its own
+        words type: listed things are of one kind, so "random search and Bayesian optimization"
+        and "imitation learning and adversarial training" name techniques, not descriptions."""
+        for other in span.root.conjuncts:
+            known = next((label for (_, start, end), label in self._lexicon_at.items() if start <= other.i < end), None)
+            if known is None:
+                trimmed = self.trim(span.doc[other.left_edge.i : other.i + 1])
+                known = self.type_phrase(trimmed) if trimmed is not None and len(trimmed) > 1 else None
+            if known in {"Method", "Task"}:
+                return True
+        return False
 
     # -- typing -------------------------------------------------------------------------------
 

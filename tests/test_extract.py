@@ -598,3 +598,14 @@ def test_a_title_case_run_ending_in_a_task_head_is_a_task_outside_any_noun_chunk
     x = extract_paper(Paper("t", "End-to-End Goal-Driven Web Navigation",
                             "We propose an In-context Ranking Preference Optimization (IRPO) framework for goal-driven web navigation."), nlp)
     assert not {m.text for m in x.mentions} & {"Driven Web Navigation", "Ranking Preference Optimization"}
+
+
+def test_a_weak_head_phrase_listed_with_a_typed_one_is_of_its_kind(nlp):
+    # "Such functions are prevalent in reinforcement learning, imitation learning and adversarial training."
+    x = fx.extraction("Target-based Surrogates for Stochastic Optimization")
+    assert {m.type for m in mentions_of(x, "adversarial training")} == {"Method"}
+    x = extract_paper(Paper("l", "", "LLMs perform better than HPO methods like random search and Bayesian optimization."), nlp)
+    assert {m.type for m in mentions_of(x, "random search")} == {"Method"}
+    # a participle or a count only describes: "obtained reward", "2-layer"
+    x = extract_paper(Paper("l", "", "We combine the obtained reward and reward shaping."), nlp)
+    assert not mentions_of(x, "obtained reward")
