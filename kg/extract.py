@@ -641,11 +641,17 @@ class MentionFinder:
         """A run of capitalised words inside a sentence that ends in a task head names a task, also
         where the parse puts it in no noun chunk: "on the task of [Reading Comprehension] based
         Question Answering", "to perform [Spoken Language Understanding] onmicroprocessors". The run
-        must be whole (no capitalised word on either side) and start after the sentence's first word."""
+        must be whole (no capitalised word on either side, but for a container word after it, as in
+        "a Classifier based [Text Simplification] Model forEnglish-Hindi ...") and start after the
+        sentence's first word."""
         if self.title_runs is None:
             return
         for _, start, end in self.title_runs(doc):
-            if doc[start].is_sent_start or doc[start - 1].is_title or (end < len(doc) and doc[end].is_title):
+            if doc[start].is_sent_start or doc[start - 1].is_title:
+                continue
+            if end < len(doc) and doc[end].is_title and (
+                singular(doc[end].lower_) not in _cue("task_containers") or (end + 1 < len(doc) and doc[end + 1].is_title)
+            ):
                 continue
             span = doc[start:end]
             if any(t.is_sent_start for t in span) or not all(t.pos_ in {"NOUN", "PROPN", "ADJ"} for t in span):
@@ -655,7 +661,7 @@ class MentionFinder:
             if end >= span.sent.end or not any(t.is_lower and t.is_alpha and not t.is_stop for t in span.sent):
                 continue  # a title capitalises every word, and its last run names the paper's own thing
             after = end + 3 if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" else end
-            if after < len(doc) and doc[after].lemma_.lower() in _cue("name_heads"):
+            if after > end and after < len(doc) and doc[after].lemma_.lower() in _cue("name_heads"):
                 continue  # "Ranking Preference Optimization (IRPO) framework" names a method
             yield span, "Task", 0.55, "phrase"
 

@@ -594,6 +594,9 @@ def test_a_title_case_run_ending_in_a_task_head_is_a_task_outside_any_noun_chunk
     x = extract_paper(Paper("t", "", text), nlp)
     assert {m.type for m in x.mentions if m.text in {"Reading Comprehension", "Spoken Language Understanding"}} == {"Task"}
     assert {m.text for m in x.mentions} >= {"Reading Comprehension", "Spoken Language Understanding"}
+    # a container word may close the run: the task is named inside it
+    x = extract_paper(Paper("t", "", "We have developed a Classifier based Text Simplification Model forEnglish-Hindi Machine Translation Systems."), nlp)
+    assert {m.type for m in mentions_of(x, "Text Simplification")} == {"Task"}
     # not a piece of a hyphen compound, a title's closing name, or a name before its kind word
     x = extract_paper(Paper("t", "End-to-End Goal-Driven Web Navigation",
                             "We propose an In-context Ranking Preference Optimization (IRPO) framework for goal-driven web navigation."), nlp)
