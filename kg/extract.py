@@ -343,6 +343,7 @@ class MentionFinder:
                 candidates.append((span, span.label_, 0.9, "lexicon"))
         lexicon_types = {span.text.lower(): span.label_ for span in doc.spans.get("kg_lexicon", [])}
         defined: dict[str, str] = {}
+        short_of: dict[tuple[int, int], str] = {}
         previous: tuple[Span, str] | None = None
         for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
             trimmed = self.trim(long_span, keep_generic_tail=True)
@@ -361,6 +362,7 @@ class MentionFinder:
             previous = (short_span, label)
             defined[short_span.text] = label
             candidates.append((trimmed, label, 0.85, "acronym-long"))
+            short_of[(trimmed.start, trimmed.end)] = short_span.text
             candidates.append((short_span, label, 0.85, "acronym-short"))
         for use in doc.spans.get("kg_short_form_uses", []):
             label = defined.get(use.text)
@@ -396,6 +398,15 @@ class MentionFinder:
                 (label == "Task" or c._.kg_source in {"acronym-long", "described"}) and c.start <= span.start and span.end <= c.end and len(c) > len(span)
                 for c in chosen
             ):
+                inner = Span(doc, span.start, span.end, label=label)
+                inner._.kg_confidence = 0.6
+                inner._.kg_source = "nested"
+                nested.setdefault((span.start, span.end), inner)
+            elif source == "name" and label == "Method" and any(
+                c.label_ == "Method" and span.text in short_of.get((c.start, c.end), "")
+                and len(c) > len(span) and c.start <= span.start and span.end <= c.end
+                for c in chosen
+            ):  # a coined name the short form is built on: "Clustering [InfoNCE] (Cl-InfoNCE)"
                 inner = Span(doc, span.start, span.end, label=label)
                 inner._.kg_confidence = 0.6
                 inner._.kg_source = "nested"

@@ -612,3 +612,13 @@ def test_a_weak_head_phrase_listed_with_a_typed_one_is_of_its_kind(nlp):
     # a participle or a count only describes: "obtained reward", "2-layer"
     x = extract_paper(Paper("l", "", "We combine the obtained reward and reward shaping."), nlp)
     assert not mentions_of(x, "obtained reward")
+
+
+def test_a_coined_name_a_short_form_is_built_on_is_mentioned_inside_the_long_form(nlp):
+    text = "Then, we introduce the Clustering InfoNCE (Cl-InfoNCE) objective that learns similar representations."
+    x = extract_paper(Paper("n", "", text), nlp)
+    assert {m.type for m in mentions_of(x, "InfoNCE")} == {"Method"}
+    assert {m.short_form for m in mentions_of(x, "Clustering InfoNCE")} == {"Cl-InfoNCE"}
+    # not a name inside a dataset's long form: "the MVTec Anomaly Detection (MVTec AD) dataset"
+    x = extract_paper(Paper("n", "", "Our data are the texture categories of the MVTec Anomaly Detection (MVTec AD) dataset."), nlp)
+    assert "Method" not in {m.type for m in mentions_of(x, "MVTec")}
