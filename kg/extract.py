@@ -35,6 +35,7 @@ from importlib import resources
 from pathlib import Path
 
 import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
@@ -373,7 +374,8 @@ class MentionFinder:
         candidates.extend(self.appositive_names(doc))
         candidates.extend(self.proposed_descriptions(doc))
         candidates.extend(
-            c for c in self.names(doc)  # a known name inside "a novel ... algorithm" is set aside above
+            (c[0], _prefixed_form_type(c[0].text, defined) or c[1], *c[2:])
+            for c in self.names(doc)  # a known name inside "a novel ... algorithm" is set aside above
             if not ((c[0].text in defined or c[0].text.lower() in lexicon_types) and _inside_new_description(c[0]))
         )
         candidates.extend(self.hyphen_names(doc))
@@ -1057,6 +1059,20 @@ def _modality(word: str) -> bool:
     [True, True, True, False, False]
     """
     return word.endswith(tuple(_cue("modality_suffixes"))) and word not in _cue("modality_exceptions")
+
+
+def _prefixed_form_type(text: str, defined: dict[str, str]) -> str | None:
+    """The type of a defined short form that a name adds a lowercase prefix to: "bioNER" is
+    NER in a domain, a task when NER is one (not a function word glued by PDF extraction: "ofSC").
+
+    >>> [_prefixed_form_type(t, {"NER": "Task"}) for t in ("bioNER", "NERD", "ofNER")]
+    ['Task', None, None]
+    """
+    for short, label in defined.items():
+        prefix = text[: -len(short)]
+        if len(short) >= 2 and text.endswith(short) and prefix.isalpha() and prefix.islower() and prefix not in STOP_WORDS:
+            return label
+    return None
 
 
 def _said_to_be(span: Span) -> str | None:

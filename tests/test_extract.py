@@ -622,3 +622,10 @@ def test_a_coined_name_a_short_form_is_built_on_is_mentioned_inside_the_long_for
     # not a name inside a dataset's long form: "the MVTec Anomaly Detection (MVTec AD) dataset"
     x = extract_paper(Paper("n", "", "Our data are the texture categories of the MVTec Anomaly Detection (MVTec AD) dataset."), nlp)
     assert "Method" not in {m.type for m in mentions_of(x, "MVTec")}
+
+
+def test_a_prefixed_defined_short_form_keeps_its_type(nlp):
+    text = ("Biomedical Named Entity Recognition (NER) is a challenging problem. "
+            "Performance on bioNER benchmarks continues to improve due to advances like BERT.")
+    x = extract_paper(Paper("b", "", text), nlp)
+    assert {m.type for m in mentions_of(x, "bioNER")} == {"Task"}
