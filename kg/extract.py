@@ -309,6 +309,7 @@ class MentionFinder:
         self.appositions = None
         self.proposals = None
         self.title_runs = None
+        self.task_clause_starts = None
         self._lexicon_at: dict = {}
         self.means = tuple(_cues()["means_suffixes"])
         if vocab is not None:
@@ -321,6 +322,11 @@ class MentionFinder:
             self.title_runs.add("TITLE_CASE_TASK", [[
                 {"IS_TITLE": True, "OP": "{1,4}"},
                 {"IS_TITLE": True, "LOWER": {"IN": sorted(set(heads["Task"]) - {"learning"})}},
+            ]])
+            # "the problem of [mapping English sentences to Bash commands]"
+            self.task_clause_starts = Matcher(vocab)
+            self.task_clause_starts.add("TASK_OF_GERUND", [[
+                {"LEMMA": {"IN": sorted(_cue("task_kinds"))}}, {"LOWER": "of"}, {"TAG": "VBG"},
             ]])
         self.head_types = {t: set(heads[t]) for t in ("Method", "Task", "Dataset", "Metric")}
         self.generic = set(heads["generic"])
@@ -380,6 +386,7 @@ class MentionFinder:
         )
         candidates.extend(self.hyphen_names(doc))
         candidates.extend(self.title_case_tasks(doc))
+        candidates.extend(self.task_clauses(doc))
         chunks = list(doc.noun_chunks)  # the chunk iterator walks the parse: once per Doc
         candidates.extend(self.noun_phrases(doc, chunks))
         candidates = [
@@ -677,6 +684,23 @@ class MentionFinder:
             if after > end and after < len(doc) and doc[after].lemma_.lower() in _cue("name_heads"):
                 continue  # "Ranking Preference Optimization (IRPO) framework" names a method
             yield span, "Task", 0.55, "phrase"
+
+    def task_clauses(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """A task said as a clause after "the task / problem of": "the problem of [mapping English
+        sentences to Bash commands] (NL2Bash)". The gerund and what it governs, up to punctuation,
+        a parenthesis or a relative clause; two to ten words."""
+        if self.task_clause_starts is None:
+            return
+        for _, start, end in self.task_clause_starts(doc):
+            verb = doc[end - 1]
+            stop = verb.right_edge.i + 1
+            for tok in doc[verb.i + 1 : stop]:
+                if tok.is_punct and tok.text != "-" or tok.tag_ in {"WDT", "WP", "WRB"}:
+                    stop = tok.i
+                    break
+            span = doc[verb.i : stop]
+            if 2 <= len(span) <= 10 and span[-1].pos_ in {"NOUN", "PROPN"}:
+                yield span, "Task", 0.5, "phrase"
 
     def noun_phrases(self, doc: Doc, chunks: Sequence[Span] | None = None) -> Iterator[tuple[Span, str, float, str]]:
         """Noun chunks, coordinations split ("learned policy and expert policy" is two), typed by head."""

@@ -629,3 +629,11 @@ def test_a_prefixed_defined_short_form_keeps_its_type(nlp):
             "Performance on bioNER benchmarks continues to improve due to advances like BERT.")
     x = extract_paper(Paper("b", "", text), nlp)
     assert {m.type for m in mentions_of(x, "bioNER")} == {"Task"}
+
+
+def test_a_task_said_as_a_clause_after_the_problem_of(nlp):
+    # "... semantic parsing methods for the problem of mapping English sentences to Bash commands (NL2Bash)."
+    x = fx.extraction("NL2Bash: A Corpus and Semantic Parser")
+    assert {m.type for m in mentions_of(x, "mapping English sentences to Bash commands")} == {"Task"}
+    x = extract_paper(Paper("q", "", "We address the task of detecting fake news in social media, which is hard."), nlp)
+    assert {m.text for m in x.mentions if m.type == "Task"} == {"detecting fake news in social media"}
