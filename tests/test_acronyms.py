@@ -99,3 +99,13 @@ def test_an_undefined_acronym_is_one_entity_with_its_spelled_out_form():
     assert {m.long_form.lower() for m in x.mentions if m.text == "RL"} == {"reinforcement learning"}
     assert {m.long_form.lower() for m in x.mentions if m.text == "VLMs"} == {"vision-language models"}
     assert {m.type for m in x.mentions if m.text in {"RL", "reinforcement learning"}} == {"Method"}
+
+
+def test_a_long_form_whose_modifiers_are_shared_with_the_one_before_is_its_head_word(nlp):
+    doc = nlp("Transformers achieve remarkable progress in Sign Language Recognition (SLR) and Translation (SLT).")
+    pairs = [(l.text, s.text) for l, s in zip(doc.spans["kg_long_forms"], doc.spans["kg_short_forms"])]
+    assert pairs == [("Sign Language Recognition", "SLR"), ("Translation", "SLT")]
+    assert {m.label_ for m in doc.spans["kg_mentions"] if m.text in {"Translation", "SLT"}} == {"Task"}
+    # the shared words must spell the short form: "and classification (XYZ)" defines nothing
+    doc = nlp("We study named entity recognition (NER) and classification (XYZ).")
+    assert [s.text for s in doc.spans["kg_short_forms"]] == ["NER"]

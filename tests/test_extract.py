@@ -572,3 +572,68 @@ def test_a_title_case_plural_head_types_its_phrase(nlp):
     x = extract_paper(Paper("p", "", text), nlp)
     assert {m.type for m in mentions_of(x, "Intrusion Detection Systems")} == {"Method"}
     assert {m.type for m in mentions_of(x, "Intrusion Detection")} == {"Task"}
+
+
+def test_dialogue_is_a_task_head():
+    # "... bridges the gap between FAQ retrieval and task-oriented dialog, ..."
+    x = fx.extraction("Conversational Tree Search: A New Hybrid Dialog Task")
+    assert {m.type for m in mentions_of(x, "task-oriented dialog")} == {"Task"}
+
+
+def test_what_a_defined_name_is_said_to_be_types_it(nlp):
+    text = ("Independent Component Analysis (ICA) is a widespread tool for denoising of signals. "
+            "Text Simplification (TS) is a challenging problem.")
+    x = extract_paper(Paper("c", "", text), nlp)
+    assert {m.type for m in x.mentions if m.text in {"Independent Component Analysis", "ICA"}} == {"Method"}
+    assert {m.type for m in x.mentions if m.text in {"Text Simplification", "TS"}} == {"Task"}
+
+
+def test_a_title_case_run_ending_in_a_task_head_is_a_task_outside_any_noun_chunk(nlp):
+    text = ("BERT achieves near human-level performance on the task of Reading Comprehension based Question Answering. "
+            "Snips is a software solution to perform Spoken Language Understanding onmicroprocessors typical of IoT devices.")
+    x = extract_paper(Paper("t", "", text), nlp)
+    assert {m.type for m in x.mentions if m.text in {"Reading Comprehension", "Spoken Language Understanding"}} == {"Task"}
+    assert {m.text for m in x.mentions} >= {"Reading Comprehension", "Spoken Language Understanding"}
+    # a container word may close the run: the task is named inside it
+    x = extract_paper(Paper("t", "", "We have developed a Classifier based Text Simplification Model forEnglish-Hindi Machine Translation Systems."), nlp)
+    assert {m.type for m in mentions_of(x, "Text Simplification")} == {"Task"}
+    # not a piece of a hyphen compound, a title's closing name, or a name before its kind word
+    x = extract_paper(Paper("t", "End-to-End Goal-Driven Web Navigation",
+                            "We propose an In-context Ranking Preference Optimization (IRPO) framework for goal-driven web navigation."), nlp)
+    assert not {m.text for m in x.mentions} & {"Driven Web Navigation", "Ranking Preference Optimization"}
+
+
+def test_a_weak_head_phrase_listed_with_a_typed_one_is_of_its_kind(nlp):
+    # "Such functions are prevalent in reinforcement learning, imitation learning and adversarial training."
+    x = fx.extraction("Target-based Surrogates for Stochastic Optimization")
+    assert {m.type for m in mentions_of(x, "adversarial training")} == {"Method"}
+    x = extract_paper(Paper("l", "", "LLMs perform better than HPO methods like random search and Bayesian optimization."), nlp)
+    assert {m.type for m in mentions_of(x, "random search")} == {"Method"}
+    # a participle or a count only describes: "obtained reward", "2-layer"
+    x = extract_paper(Paper("l", "", "We combine the obtained reward and reward shaping."), nlp)
+    assert not mentions_of(x, "obtained reward")
+
+
+def test_a_coined_name_a_short_form_is_built_on_is_mentioned_inside_the_long_form(nlp):
+    text = "Then, we introduce the Clustering InfoNCE (Cl-InfoNCE) objective that learns similar representations."
+    x = extract_paper(Paper("n", "", text), nlp)
+    assert {m.type for m in mentions_of(x, "InfoNCE")} == {"Method"}
+    assert {m.short_form for m in mentions_of(x, "Clustering InfoNCE")} == {"Cl-InfoNCE"}
+    # not a name inside a dataset's long form: "the MVTec Anomaly Detection (MVTec AD) dataset"
+    x = extract_paper(Paper("n", "", "Our data are the texture categories of the MVTec Anomaly Detection (MVTec AD) dataset."), nlp)
+    assert "Method" not in {m.type for m in mentions_of(x, "MVTec")}
+
+
+def test_a_prefixed_defined_short_form_keeps_its_type(nlp):
+    text = ("Biomedical Named Entity Recognition (NER) is a challenging problem. "
+            "Performance on bioNER benchmarks continues to improve due to advances like BERT.")
+    x = extract_paper(Paper("b", "", text), nlp)
+    assert {m.type for m in mentions_of(x, "bioNER")} == {"Task"}
+
+
+def test_a_task_said_as_a_clause_after_the_problem_of(nlp):
+    # "... semantic parsing methods for the problem of mapping English sentences to Bash commands (NL2Bash)."
+    x = fx.extraction("NL2Bash: A Corpus and Semantic Parser")
+    assert {m.type for m in mentions_of(x, "mapping English sentences to Bash commands")} == {"Task"}
+    x = extract_paper(Paper("q", "", "We address the task of detecting fake news in social media, which is hard."), nlp)
+    assert {m.text for m in x.mentions if m.type == "Task"} == {"detecting fake news in social media"}
