@@ -9,9 +9,11 @@ Run from the repository root (not part of the tests)::
 Steps (each prints its figures and adds them to ``benchmarks/results/scale.json``):
 
 ``throughput``  on N synthetic abstracts, side by side in one process: bare ``nlp.pipe`` over
-                kg's pipeline (and over its trained components alone), the whole build (store and graph.ttl variants), the full default
-                pipeline (every trained component, NER included); then ``kg build --store`` of 2,000
-                abstracts with 1 and with 2 workers, each a whole command in a child process
+                kg's pipeline (and over its trained components alone), the whole build (store
+                and graph.ttl variants), the full default pipeline (every trained component,
+                NER included)
+``workers``     ``kg build --store`` of 2,000 abstracts with 1 and with 2 workers, each a whole
+                command in a child process
 ``ablation``    per trained component: extraction time without it, and its quality on
                 eval/dev-gold.jsonl (what the component buys)
 ``scale10k``    ``kg build --workers 2 --store`` of 10,000 synthetic abstracts in a child
@@ -116,7 +118,7 @@ def _cold() -> None:
     canonical_key.cache_clear()
 
 
-def throughput(size: int, rounds: int, workers_size: int) -> dict:
+def throughput(size: int, rounds: int) -> dict:
     from kg.ingest import read_papers
     from kg.pipeline import build
     from kg.workers import ExtractorSpec, _pipeline
@@ -159,18 +161,8 @@ def throughput(size: int, rounds: int, workers_size: int) -> dict:
         for _doc in full.pipe(texts):
             pass
         times["full default pipeline (nlp.pipe, NER included)"] = [time.perf_counter() - mark]
-        # the worker speed-up compares two runs of the same command, each paying its own start-up
-        # (interpreter, spaCy import, model load: once in-process, once per worker)
-        big = _corpus(workers_size)
-        command: dict[str, list[float]] = {}
-        for round_ in range(rounds):
-            for workers in (1, 2):
-                out = Path(tmp) / f"w{workers}-{round_}"
-                args = [str(big), "--out", str(out), "--store", str(out / "store"), "--no-html", "--workers", str(workers)]
-                command.setdefault(f"kg build --store --workers {workers}", []).append(_child_build(args)["seconds"])
     best = {name: min(values) for name, values in times.items()}
     rate = {name: size / seconds for name, seconds in best.items()}
-    command_best = {name: min(values) for name, values in command.items()}
     return {
         "papers": size,
         "rounds": rounds,
@@ -181,11 +173,28 @@ def throughput(size: int, rounds: int, workers_size: int) -> dict:
         "build --store / bare nlp.pipe, trained components only": round(
             rate["build --store"] / rate["bare nlp.pipe, trained components only"], 3),
         "build --store / full default pipeline": round(rate["build --store"] / rate["full default pipeline (nlp.pipe, NER included)"], 3),
-        "worker runs: papers": workers_size,
-        "worker runs: seconds (best of rounds, whole command)": command_best,
-        "worker runs: papers per second": {k: round(workers_size / v, 2) for k, v in command_best.items()},
-        "2 workers / 1 worker (kg build --store)": round(
-            command_best["kg build --store --workers 1"] / command_best["kg build --store --workers 2"], 3),
+    }
+
+
+def workers(size: int, rounds: int) -> dict:
+    """``kg build --store`` with 1 and with 2 workers: two runs of the same command in child
+    processes, each paying its own start-up (interpreter, spaCy import, model load: once in
+    process, once per worker)."""
+    big = _corpus(size)
+    command: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(dir=WORK) as tmp:
+        for round_ in range(rounds):
+            for count in (1, 2):
+                out = Path(tmp) / f"w{count}-{round_}"
+                args = [str(big), "--out", str(out), "--store", str(out / "store"), "--no-html", "--workers", str(count)]
+                command.setdefault(f"kg build --store --workers {count}", []).append(_child_build(args)["seconds"])
+    best = {name: min(values) for name, values in command.items()}
+    return {
+        "papers": size,
+        "rounds": rounds,
+        "seconds (best of rounds, whole command)": best,
+        "papers per second": {k: round(size / v, 2) for k, v in best.items()},
+        "2 workers / 1 worker (kg build --store)": round(best["kg build --store --workers 1"] / best["kg build --store --workers 2"], 3),
     }
 
 
@@ -416,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes (a few minutes)")
     parser.add_argument("--repeats", type=int, default=21, help="parameter values per named query in the latency step (default 21)")
     parser.add_argument("--store", help="the store the latency step queries (default: the scale100k build's)")
-    parser.add_argument("--steps", default="throughput,ablation,quality,scale10k,scale100k,latency,incremental")
+    parser.add_argument("--steps", default="throughput,workers,ablation,quality,scale10k,scale100k,latency,incremental")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     sizes = {"throughput": 60 if args.quick else 600, "workers": 120 if args.quick else 2_000, "10k": 300 if args.quick else 10_000, "100k": 900 if args.quick else 100_000}
@@ -427,7 +436,9 @@ def main(argv: list[str] | None = None) -> int:
         before = _load()
         mark = time.perf_counter()
         if step == "throughput":
-            figures = throughput(sizes["throughput"], rounds=1 if args.quick else 2, workers_size=sizes["workers"])
+            figures = throughput(sizes["throughput"], rounds=1 if args.quick else 2)
+        elif step == "workers":
+            figures = workers(sizes["workers"], rounds=1 if args.quick else 2)
         elif step == "ablation":
             figures = ablation()
         elif step in ("scale10k", "scale100k"):
