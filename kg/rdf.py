@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
 from .errors import GraphError
 from .link import LinkedCorpus
 from .model import Entity
-from .textnorm import short_hash, slugify
+from .textnorm import name_key, short_hash, slugify, title_words
 from .vocab import KG, bind_prefixes
 
 __all__ = [
@@ -196,6 +196,10 @@ def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLI
     Per paper: its metadata, one ``kg:Mention`` per (paper, entity) with the evidence sentence,
     the direct role link (``kg:proposes``, ``kg:uses``, ``kg:addresses`` ...), claims with typed
     values, and code repositories. Per entity: type, preferred label, aliases, paper count.
+
+    Two lookup keys let named queries find things by index instead of scanning every label or
+    title: ``kg:nameKey`` (each name and alias lower-cased, :func:`kg.textnorm.name_key`) and
+    ``kg:titleWord`` (each normalised word of a title, :func:`kg.textnorm.title_words`).
     """
     iri, text = terms.iri, terms.literal
     rdf, rdfs, kg, dcterms, skos, prov, sdo = (_TermsOf(ns, iri) for ns in (RDF, RDFS, KG, DCTERMS, SKOS, PROV, SDO))
@@ -224,6 +228,8 @@ def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLI
         yield e, rdfs.label, text(entity.label)
         for alias in sorted(entity.aliases):
             yield e, skos.altLabel, text(alias)
+        for key_form in sorted({name_key(name) for name in (entity.label, *entity.aliases)}):
+            yield e, kg.nameKey, text(key_form)
         yield e, kg.confidence, confidence(entity.confidence)
         yield e, kg.paperCount, number(len(entity.papers))
 
@@ -234,6 +240,8 @@ def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLI
         yield p, rdf.type, kg.Paper
         yield p, dcterms.identifier, text(paper.id)
         yield p, dcterms.title, text(paper.title)
+        for word in title_words(paper.title):
+            yield p, kg.titleWord, text(word)
         yield p, dcterms.abstract, text(paper.abstract)
         yield p, rdfs.label, text(paper.title)
         if paper.url:

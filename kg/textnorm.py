@@ -15,7 +15,17 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalize_title", "slugify", "short_hash", "strip_controls", "canonical_key", "singular"]
+__all__ = [
+    "normalize_title",
+    "slugify",
+    "short_hash",
+    "strip_controls",
+    "canonical_key",
+    "singular",
+    "name_key",
+    "title_words",
+    "title_word",
+]
 
 _NON_ALNUM = re.compile(r"[\W_]+")
 _ASCII_WORD = re.compile(r"^[0-9a-z]+$")
@@ -86,3 +96,37 @@ def canonical_key(text: str) -> str:
         return ""
     words[-1] = singular(words[-1])
     return _GLUED_PREFIXES.sub(r"\1", " ".join(words))
+
+
+def name_key(text: str) -> str:
+    """The form ``kg:nameKey`` holds: ``text`` lower-cased, as SPARQL's ``LCASE`` does.
+
+    A named query finds an entity by ``?e kg:nameKey "..."``, an index lookup, with the same
+    answer as comparing ``lcase(str(?label))`` with the lower-cased parameter for every label.
+
+    >>> name_key("Bi-Level Optimization")
+    'bi-level optimization'
+    """
+    return text.lower()
+
+
+def title_words(text: str) -> list[str]:
+    """The distinct words of a title, normalised (:func:`normalize_title`), sorted: its ``kg:titleWord`` values.
+
+    >>> title_words("PARL: A Unified Framework for Policy Alignment, a Framework")
+    ['a', 'alignment', 'for', 'framework', 'parl', 'policy', 'unified']
+    """
+    return sorted(set(normalize_title(text).split()))
+
+
+def title_word(text: str) -> str | None:
+    """The word of ``text`` a title search looks up first: its longest normalised word (the first
+    of the longest), most likely the rarest; None when ``text`` has no word.
+
+    >>> title_word("policy alignment in Reinforcement")
+    'reinforcement'
+    >>> title_word("--") is None
+    True
+    """
+    words = normalize_title(text).split()
+    return max(words, key=len) if words else None

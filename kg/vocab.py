@@ -99,6 +99,8 @@ class KG(ns.DefinedNamespace):
     arxivId: URIRef  # Paper -> arXiv identifier.
     doi: URIRef  # Paper -> DOI.
     paperCount: URIRef  # Entity -> number of papers that mention it.
+    nameKey: URIRef  # Entity -> a lower-cased name or alias, for case-insensitive lookups by index.
+    titleWord: URIRef  # Paper -> a normalised word of its title, for title searches by index.
 
     # Annotation property
     status: URIRef  # "reserved": defined but not yet written by kg.
