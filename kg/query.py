@@ -9,7 +9,10 @@ parameters bound as RDF terms (``initBindings``, never pasted into the text) and
 CSV, TSV), a readable table, or Turtle / N-Triples for ``CONSTRUCT`` and ``DESCRIBE``.
 
 Named queries are ``kg/queries/*.rq`` files; their parameters are declared in a comment header
-(``# param: task  the task's name or alias``) and listed by :func:`named_queries`.
+(``# param: task  the task's name or alias``) and listed by :func:`named_queries`. A header may
+also derive a parameter (``# derive: taskKey = nameKey(task)``): :func:`run` binds it to a lookup
+key computed in Python from the given one (:data:`DERIVATIONS`), so the query can find things
+through an index (``?t kg:nameKey ?taskKey``) on any engine.
 
 >>> from rdflib import Graph, Literal, URIRef
 >>> from kg.vocab import KG
@@ -46,6 +49,7 @@ from rdflib import namespace as ns  # one module name: pytest's doctest finder p
 from rdflib.term import Identifier, Variable
 
 from .errors import GraphError, QueryError
+from .textnorm import name_key, title_word
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -71,6 +75,7 @@ __all__ = [
     "named_queries",
     "named_query",
     "run_named",
+    "DERIVATIONS",
 ]
 
 #: formats for SELECT and ASK answers
@@ -253,7 +258,55 @@ def _prepare(text: str) -> Query:
         if node.name == "ServiceGraphPattern":
             raise QueryRefused(f"SERVICE <{node.get('term')}> is refused: kg queries never reach the network")
     query._original_args = (text, PREFIXES, None)  # as rdflib's prepareQuery keeps it: a store may run the text
+    query._kg_derived = _derived_params(text)
     return query
+
+
+#: ``# derive: NAME = FUNCTION(PARAM)`` functions -> how the value is computed from the parameter's text
+DERIVATIONS = {
+    "nameKey": name_key,  # matches kg:nameKey
+    "titleWord": lambda text: title_word(text) or "",  # matches kg:titleWord
+}
+_HEADER_DERIVE = re.compile(r"^#\s*derive:\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<function>\w+)\(\s*(?P<param>[A-Za-z_]\w*)\s*\)\s*$")
+
+
+def _header(text: str) -> list[str]:
+    """The comment lines a query begins with (its header)."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.strip())
+    return lines
+
+
+def _derived_params(text: str) -> tuple[tuple[str, str, str], ...]:
+    """``(name, function, param)`` of each ``# derive:`` line of the header; unknown functions are an error."""
+    found = []
+    for line in _header(text):
+        if not line.removeprefix("#").strip().startswith("derive:"):
+            continue
+        match = _HEADER_DERIVE.match(line)
+        if not match or match["function"] not in DERIVATIONS:
+            raise QuerySyntaxError(
+                f"{line!r}: write '# derive: NAME = FUNCTION(PARAM)' with FUNCTION one of {', '.join(DERIVATIONS)}"
+            )
+        found.append((match["name"], match["function"], match["param"]))
+    return tuple(found)
+
+
+def _with_derived(query: Query, terms: dict[str, Identifier]) -> dict[str, Identifier]:
+    """``terms`` plus the parameters the query's header derives. A derived parameter is always
+    bound: to the key of the parameter's text, or to ``""`` (which no key equals) when the
+    parameter is left out or is an IRI; a value given for it is kept."""
+    derived = dict(terms)
+    for name, function, param in getattr(query, "_kg_derived", ()):
+        if name in derived:
+            continue
+        value = terms.get(param)
+        key = DERIVATIONS[function](str(value)) if isinstance(value, Literal) else ""
+        derived[name] = Literal(key)
+    return derived
 
 
 def _one_line(err: Exception) -> str:
@@ -371,7 +424,8 @@ def run(
     """Check and evaluate ``query`` on ``graph`` with ``bindings`` as initial RDF terms.
 
     A binding's value is an RDF term (see :func:`parse_param`); a plain Python value becomes
-    a literal. ``max_rows`` bounds the rows (or triples) of the answer.
+    a literal. Parameters the query's header derives (``# derive: taskKey = nameKey(task)``)
+    are bound too. ``max_rows`` bounds the rows (or triples) of the answer.
 
     Raises
     ------
@@ -384,6 +438,7 @@ def run(
     terms = {}
     for name, value in (bindings or {}).items():
         terms[str(name)] = value if isinstance(value, Identifier) else Literal(value)
+    terms = _with_derived(prepared, terms)
     kind = _KINDS[prepared.algebra.name]
     try:
         result = graph.query(prepared, initBindings=terms)
