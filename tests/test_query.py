@@ -181,6 +181,36 @@ def test_parameter_values_are_data_not_query_text(graph):
     assert answer.column("label") == ["F2SA"]
 
 
+def test_every_name_and_alias_has_its_lookup_key(graph):
+    """kg:nameKey holds each name lower-cased, so a name lookup is an index lookup."""
+    for entity, label in graph.subject_objects(ns.SKOS.prefLabel):
+        if (entity, ns.RDF.type, KG.Paper) in graph:
+            continue
+        names = {str(label), *map(str, graph.objects(entity, ns.SKOS.altLabel))}
+        assert {str(k) for k in graph.objects(entity, KG.nameKey)} == {n.lower() for n in names}, entity
+
+
+def test_title_words_are_indexed_and_a_title_search_needs_a_whole_word(graph):
+    parl = next(graph.subjects(ns.DCTERMS.title, Literal(PARL_TITLE)))
+    assert {"parl", "policy", "reinforcement", "learning"} <= {str(w) for w in graph.objects(parl, KG.titleWord)}
+    for search in ("PARL", "reinforcement learn", "Policy Alignment in Reinforcement Learning"):
+        assert PARL_TITLE in {r["title"] for r in run_named(graph, "paper-claims", {"paper": search}).records()}, search
+    # the longest word of the search must be a whole word of the title
+    assert run_named(graph, "paper-claims", {"paper": "einforcement"}).rows == []
+
+
+def test_a_query_header_derives_lookup_keys():
+    g = Graph()
+    g.add((URIRef("https://example.org/t"), KG.nameKey, Literal("bilevel optimization")))
+    text = "# find\n# param: task  a name\n# derive: taskKey = nameKey(task)\nSELECT ?t WHERE { ?t kg:nameKey ?taskKey }"
+    assert run(g, text, {"task": Literal("BiLevel Optimization")}).column("t") == ["https://example.org/t"]
+    # left out, the derived parameter is "", which no key equals; a value given for it is kept
+    assert run(g, text).rows == []
+    assert run(g, text, {"taskKey": Literal("bilevel optimization")}).column("t") == ["https://example.org/t"]
+    with pytest.raises(QuerySyntaxError, match="FUNCTION one of nameKey, titleWord"):
+        prepare("# derive: k = upper(task)\nSELECT ?t WHERE { ?t kg:nameKey ?k }")
+
+
 # ---------------------------------------------------------------------------------------------
 # Parameters, refusals, errors
 
