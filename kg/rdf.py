@@ -176,10 +176,13 @@ def to_graph(corpus: LinkedCorpus, base: str = DEFAULT_BASE) -> Graph:
     return graph
 
 
+_VOCABULARIES = (RDF, RDFS, KG, DCTERMS, SKOS, PROV, SDO)
+
+
 class _TermsOf:
     """A vocabulary's terms made by one library, each made on first use and then kept as a plain
-    attribute: ``kg.subject`` here costs an attribute read, where rdflib's ``KG.subject`` builds
-    a new URIRef (and a closed namespace checks the name) every time."""
+    attribute: reading one costs an attribute read, where rdflib's ``KG.subject`` builds a new
+    URIRef (and a closed namespace checks the name) every time."""
 
     def __init__(self, namespace, iri: Callable[[str], object]):
         self._namespace, self._iri = namespace, iri
@@ -202,7 +205,9 @@ def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLI
     ``kg:titleWord`` (each normalised word of a title, :func:`kg.textnorm.title_words`).
     """
     iri, text = terms.iri, terms.literal
-    rdf, rdfs, kg, dcterms, skos, prov, sdo = (_TermsOf(ns, iri) for ns in (RDF, RDFS, KG, DCTERMS, SKOS, PROV, SDO))
+    # the vocabularies' terms made by ``terms``, each once (see _TermsOf); they shadow the
+    # rdflib namespaces of the same names, so ``KG.proposes`` here is already the term to write
+    RDF, RDFS, KG, DCTERMS, SKOS, PROV, SDO = (_TermsOf(ns, iri) for ns in _VOCABULARIES)  # noqa: N806
     constants: dict[str, object] = {}
 
     def const(value: str):  # classes and predicates picked by a table: each made once
@@ -223,37 +228,37 @@ def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLI
     entity_iris: dict[str, object] = {}
     for key, entity in corpus.entities.items():
         e = entity_iris[key] = iri(entity_iri(base, entity))
-        yield e, rdf.type, const(_TYPE_CLASS[entity.type])
-        yield e, skos.prefLabel, text(entity.label)
-        yield e, rdfs.label, text(entity.label)
+        yield e, RDF.type, const(_TYPE_CLASS[entity.type])
+        yield e, SKOS.prefLabel, text(entity.label)
+        yield e, RDFS.label, text(entity.label)
         for alias in sorted(entity.aliases):
-            yield e, skos.altLabel, text(alias)
+            yield e, SKOS.altLabel, text(alias)
         for key_form in sorted({name_key(name) for name in (entity.label, *entity.aliases)}):
-            yield e, kg.nameKey, text(key_form)
-        yield e, kg.confidence, confidence(entity.confidence)
-        yield e, kg.paperCount, number(len(entity.papers))
+            yield e, KG.nameKey, text(key_form)
+        yield e, KG.confidence, confidence(entity.confidence)
+        yield e, KG.paperCount, number(len(entity.papers))
 
     for extraction in corpus.extractions:
         paper = extraction.paper
         p_iri = paper_iri(base, paper.id)
         p = iri(p_iri)
-        yield p, rdf.type, kg.Paper
-        yield p, dcterms.identifier, text(paper.id)
-        yield p, dcterms.title, text(paper.title)
+        yield p, RDF.type, KG.Paper
+        yield p, DCTERMS.identifier, text(paper.id)
+        yield p, DCTERMS.title, text(paper.title)
         for word in title_words(paper.title):
-            yield p, kg.titleWord, text(word)
-        yield p, dcterms.abstract, text(paper.abstract)
-        yield p, rdfs.label, text(paper.title)
+            yield p, KG.titleWord, text(word)
+        yield p, DCTERMS.abstract, text(paper.abstract)
+        yield p, RDFS.label, text(paper.title)
         if paper.url:
-            yield p, sdo.url, terms.typed(paper.url, _XSD_ANY_URI)
+            yield p, SDO.url, terms.typed(paper.url, _XSD_ANY_URI)
         for author in paper.authors:
-            yield p, dcterms.creator, text(author)
+            yield p, DCTERMS.creator, text(author)
         if paper.year:
-            yield p, dcterms.issued, terms.typed(f"{int(paper.year):04d}", _XSD_GYEAR)
+            yield p, DCTERMS.issued, terms.typed(f"{int(paper.year):04d}", _XSD_GYEAR)
         if paper.arxiv_id:
-            yield p, kg.arxivId, text(paper.arxiv_id)
+            yield p, KG.arxivId, text(paper.arxiv_id)
         if paper.doi:
-            yield p, kg.doi, text(paper.doi)
+            yield p, KG.doi, text(paper.doi)
 
         # one mention node per (paper, entity): the first occurrence is the evidence, roles merge
         first: dict[str, tuple] = {}
@@ -272,38 +277,38 @@ def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLI
             e = entity_iris[entity_key]
             yield p, const(_PAPER_LINK[(entity.type, role)]), e
             m = iri(f"{p_iri}/mention/{short_hash(entity_key)}")
-            yield p, kg.hasMention, m
-            yield m, rdf.type, kg.Mention
-            yield m, kg.denotes, e
-            yield m, kg.role, text(role if entity.type in ("Method", "Dataset") else "used")
-            yield m, kg.evidence, text(mention.sentence or mention.text)
-            yield m, kg.field, text(mention.field)
-            yield m, kg.start, number(mention.start)
-            yield m, kg.end, number(mention.end)
-            yield m, kg.confidence, confidence(score)
-            yield m, prov.wasDerivedFrom, p
+            yield p, KG.hasMention, m
+            yield m, RDF.type, KG.Mention
+            yield m, KG.denotes, e
+            yield m, KG.role, text(role if entity.type in ("Method", "Dataset") else "used")
+            yield m, KG.evidence, text(mention.sentence or mention.text)
+            yield m, KG.field, text(mention.field)
+            yield m, KG.start, number(mention.start)
+            yield m, KG.end, number(mention.end)
+            yield m, KG.confidence, confidence(score)
+            yield m, PROV.wasDerivedFrom, p
 
         for index, claim in enumerate(extraction.claims):
             c = iri(f"{p_iri}/claim/{index + 1}")
-            yield p, kg.hasClaim, c
-            yield c, rdf.type, kg.Claim
-            yield c, kg.claimOf, p
-            yield c, prov.wasDerivedFrom, p
-            yield c, kg.evidence, text(claim.text)
-            yield c, rdfs.label, text(claim.text)
-            yield c, kg.claimKind, text(claim.kind)
-            yield c, kg.field, text(claim.field)
-            yield c, kg.start, number(claim.start)
-            yield c, kg.end, number(claim.end)
-            yield c, kg.confidence, confidence(claim.confidence)
+            yield p, KG.hasClaim, c
+            yield c, RDF.type, KG.Claim
+            yield c, KG.claimOf, p
+            yield c, PROV.wasDerivedFrom, p
+            yield c, KG.evidence, text(claim.text)
+            yield c, RDFS.label, text(claim.text)
+            yield c, KG.claimKind, text(claim.kind)
+            yield c, KG.field, text(claim.field)
+            yield c, KG.start, number(claim.start)
+            yield c, KG.end, number(claim.end)
+            yield c, KG.confidence, confidence(claim.confidence)
             if claim.value is not None:
-                yield c, kg.value, decimal(claim.value)
+                yield c, KG.value, decimal(claim.value)
             if claim.unit:
-                yield c, kg.unit, text(claim.unit)
+                yield c, KG.unit, text(claim.unit)
             if claim.value_text:
-                yield c, kg.valueText, text(claim.value_text)
+                yield c, KG.valueText, text(claim.value_text)
             if claim.direction:
-                yield c, kg.direction, text(claim.direction)
+                yield c, KG.direction, text(claim.direction)
             links = (
                 (claim.subject, KG.subject, "Method"),
                 (claim.compared_to, KG.comparedTo, "Method"),
@@ -314,18 +319,18 @@ def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLI
             for mentioned, predicate, wanted in links:
                 entity = corpus.entity_for(mentioned)
                 if entity is not None and entity.type == wanted:
-                    yield c, const(predicate), entity_iris[entity.key]
+                    yield c, predicate, entity_iris[entity.key]
                     resolved[predicate] = entity.key
             subject, compared = resolved.get(KG.subject), resolved.get(KG.comparedTo)
             if claim.kind == "comparative" and subject and compared and subject != compared:
-                yield entity_iris[subject], kg.outperforms, entity_iris[compared]
+                yield entity_iris[subject], KG.outperforms, entity_iris[compared]
 
         for url in extraction.code:
             r = iri(url if _SAFE_URL.match(url) else mint(base, "code", url))
-            yield p, kg.hasCode, r
-            yield r, rdf.type, kg.CodeRepository
-            yield r, sdo.url, terms.typed(url, _XSD_ANY_URI)
-            yield r, rdfs.label, text(url)
+            yield p, KG.hasCode, r
+            yield r, RDF.type, KG.CodeRepository
+            yield r, SDO.url, terms.typed(url, _XSD_ANY_URI)
+            yield r, RDFS.label, text(url)
 
 
 # ---------------------------------------------------------------------------------------------
