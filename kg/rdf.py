@@ -131,16 +131,19 @@ RDFLIB_TERMS = Terms(URIRef, Literal, lambda lexical, datatype: Literal(lexical,
 OXIGRAPH_TERMS = Terms(ox.NamedNode, ox.Literal, lambda lexical, datatype: ox.Literal(lexical, datatype=_ox_datatype(datatype)))
 
 
-def corpus_rdf(corpus: LinkedCorpus, base: str = DEFAULT_BASE, format: str = "turtle") -> tuple[bytes, int]:
+def corpus_rdf(
+    corpus: LinkedCorpus, base: str = DEFAULT_BASE, format: str = "turtle", *, entities: bool = True
+) -> tuple[bytes, int]:
     """The graph of a linked corpus serialized straight from :func:`triples` by pyoxigraph,
     with no rdflib Graph in between: ``(data, number of triples)``.
 
     ``turtle`` is canonical: triples sorted by subject, predicate and object, kg's prefixes,
     so two builds of the same input give the same bytes and diff cleanly (rdflib's canonical
     ``longturtle`` gives the same graph some 250 times slower). ``nt``: one triple a line, in
-    generation order (the store's shards).
+    generation order (the store's shards). ``entities=False`` leaves out the entities' own
+    triples (type, labels, keys, counts): a paper shard refers to entities another shard describes.
     """
-    made = list(dict.fromkeys(ox.Triple(s, p, o) for s, p, o in triples(corpus, base, OXIGRAPH_TERMS)))
+    made = list(dict.fromkeys(ox.Triple(s, p, o) for s, p, o in triples(corpus, base, OXIGRAPH_TERMS, entities=entities)))
     if format == "nt":
         return ox.serialize(made, format=ox.RdfFormat.N_TRIPLES) or b"", len(made)
     return _canonical_turtle(made), len(made)
@@ -193,12 +196,15 @@ class _TermsOf:
         return term
 
 
-def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLIB_TERMS) -> Iterator[tuple]:
+def triples(
+    corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLIB_TERMS, *, entities: bool = True
+) -> Iterator[tuple]:
     """The knowledge graph of a linked corpus, triple by triple, made of ``terms``.
 
     Per paper: its metadata, one ``kg:Mention`` per (paper, entity) with the evidence sentence,
     the direct role link (``kg:proposes``, ``kg:uses``, ``kg:addresses`` ...), claims with typed
-    values, and code repositories. Per entity: type, preferred label, aliases, paper count.
+    values, and code repositories. Per entity: type, preferred label, aliases, paper count
+    (left out with ``entities=False``; the papers still refer to the entities' IRIs).
 
     Two lookup keys let named queries find things by index instead of scanning every label or
     title: ``kg:nameKey`` (each name and alias lower-cased, :func:`kg.textnorm.name_key`) and
@@ -228,6 +234,8 @@ def triples(corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLI
     entity_iris: dict[str, object] = {}
     for key, entity in corpus.entities.items():
         e = entity_iris[key] = iri(entity_iri(base, entity))
+        if not entities:
+            continue
         yield e, RDF.type, const(_TYPE_CLASS[entity.type])
         yield e, SKOS.prefLabel, text(entity.label)
         yield e, RDFS.label, text(entity.label)

@@ -85,11 +85,9 @@ def shard_corpus(corpus, extractions: Sequence):
 
 
 def paper_shard(part, base: str) -> bytes:
-    """N-Triples of a :func:`shard_corpus` part: its papers and the entities they refer to.
-
-    Entity triples repeat across shards; the store keeps one of each.
-    """
-    return corpus_rdf(part, base, "nt")[0]
+    """N-Triples of a :func:`shard_corpus` part: its papers' triples, which refer to entities
+    whose own triples are in the :func:`entity_shard` (written once, not once a shard)."""
+    return corpus_rdf(part, base, "nt", entities=False)[0]
 
 
 def entity_shard(corpus, base: str) -> bytes:
