@@ -237,6 +237,15 @@ class AcronymDetector:
         return doc
 
 
+def _mention_span(doc: Doc, start: int, end: int, label: str, confidence: float, source: str = "nested") -> Span:
+    """A candidate mention: the span with its type as label and its confidence and source set
+    (``nested``: found inside another mention, which it overlaps)."""
+    span = Span(doc, start, end, label=label)
+    span._.kg_confidence = confidence
+    span._.kg_source = source
+    return span
+
+
 def _elided_long_form(doc: Doc, end: int, short: str, longs: list[Span], shorts: list[Span]) -> bool:
     """Whether the one word before ``end`` is the head of a long form whose modifiers are shared
     with the long form defined just before it: "Sign Language Recognition (SLR) and Translation
@@ -409,25 +418,19 @@ class MentionFinder:
                 (label == "Task" or c._.kg_source in {"acronym-long", "described"}) and c.start <= span.start and span.end <= c.end and len(c) > len(span)
                 for c in chosen
             ):
-                inner = Span(doc, span.start, span.end, label=label)
-                inner._.kg_confidence = 0.6
-                inner._.kg_source = "nested"
+                inner = _mention_span(doc, span.start, span.end, label, 0.6)
                 nested.setdefault((span.start, span.end), inner)
             elif source == "name" and label == "Method" and any(
                 c.label_ == "Method" and span.text in short_of.get((c.start, c.end), "")
                 and len(c) > len(span) and c.start <= span.start and span.end <= c.end
                 for c in chosen
             ):  # a coined name the short form is built on: "Clustering [InfoNCE] (Cl-InfoNCE)"
-                inner = Span(doc, span.start, span.end, label=label)
-                inner._.kg_confidence = 0.6
-                inner._.kg_source = "nested"
+                inner = _mention_span(doc, span.start, span.end, label, 0.6)
                 nested.setdefault((span.start, span.end), inner)
         # a name inside a new description is still mentioned, as used: "a novel [RL] framework"
         for span, label in set_aside:
             if any(c.start <= span.start and span.end <= c.end for c in chosen):
-                inner = Span(doc, span.start, span.end, label=label)
-                inner._.kg_confidence = 0.6
-                inner._.kg_source = "nested"
+                inner = _mention_span(doc, span.start, span.end, label, 0.6)
                 nested.setdefault((span.start, span.end), inner)
         # a name that qualifies a task head names a task with it: "[LLM alignment]", "[ImageNet classification]"
         for m in chosen:
@@ -438,9 +441,7 @@ class MentionFinder:
                 and head.i == m.end and head.pos_ == "NOUN" and head.lemma_.lower() in self.head_types["Task"]
                 and not _by_means(m)
             ):
-                task = Span(doc, m.start, head.i + 1, label="Task")
-                task._.kg_confidence = 0.55
-                task._.kg_source = "nested"
+                task = _mention_span(doc, m.start, head.i + 1, "Task", 0.55)
                 nested.setdefault((task.start, task.end), task)
         # a name "X with Y" / "X via Y" says what it does before the preposition: "[Conditional Text
         # Generation] with BERT (CG-BERT)"
@@ -450,9 +451,7 @@ class MentionFinder:
             cut = next((t.i for t in m[2:-1] if t.lower_ in {"with", "via", "using"}), None)
             task = doc[m.start : cut] if cut is not None else None
             if task is not None and self.type_phrase(task) == "Task" and not _by_means(task):
-                inner = Span(doc, task.start, task.end, label="Task")
-                inner._.kg_confidence = 0.5
-                inner._.kg_source = "nested"
+                inner = _mention_span(doc, task.start, task.end, "Task", 0.5)
                 nested.setdefault((task.start, task.end), inner)
         # a task gerund the tagger reads as a verb inside a noun compound: "min-cut [graph
         # partitioning] algorithm" (not a weak head: "machine learning techniques")
@@ -466,9 +465,7 @@ class MentionFinder:
                 start = tok.i - 1
                 while start - 1 >= 0 and _compound_word(doc[start - 1], self.evaluative):
                     start -= 1
-                inner = Span(doc, start, tok.i + 1, label="Task")
-                inner._.kg_confidence = 0.5
-                inner._.kg_source = "nested"
+                inner = _mention_span(doc, start, tok.i + 1, "Task", 0.5)
                 if not any(m.start <= start and tok.i < m.end and m.label_ == "Task" for m in chosen):
                     nested.setdefault((inner.start, inner.end), inner)
         for core in self.kind_cores([*chosen, *nested.values()]):
@@ -501,9 +498,7 @@ class MentionFinder:
                         and canonical_key(trimmed.text) not in self.generic_phrases
                     ):  # a known method ("Deep [Reinforcement Learning] techniques") keeps its type
                         start = trimmed.start
-                        inner = Span(span.doc, start, j + 1, label="Task")
-                        inner._.kg_confidence = 0.5
-                        inner._.kg_source = "nested"
+                        inner = _mention_span(span.doc, start, j + 1, "Task", 0.5)
                         nested.append(inner)
                     break
         return nested
@@ -533,9 +528,7 @@ class MentionFinder:
             label = self._lexicon_at.get((span.doc, core.start, core.end)) or self.type_phrase(core, strict=False)
             if label != span.label_ or canonical_key(core.text) in self.generic_phrases:
                 continue
-            inner = Span(span.doc, core.start, core.end, label=label)
-            inner._.kg_confidence = 0.5
-            inner._.kg_source = "nested"
+            inner = _mention_span(span.doc, core.start, core.end, label, 0.5)
             cores.append(inner)
         return cores
 
@@ -1071,9 +1064,7 @@ class MentionFinder:
                 continue
             for i in range(span.start, span.end):
                 taken[i] = True
-            new = Span(doc, span.start, span.end, label=label)
-            new._.kg_confidence = confidence
-            new._.kg_source = source
+            new = _mention_span(doc, span.start, span.end, label, confidence, source)
             chosen.append(new)
         return sorted(chosen, key=lambda s: s.start)
 
