@@ -670,10 +670,8 @@ _HEADER_PARAM = re.compile(r"^#\s*param:\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?
 
 def _parse_named(name: str, text: str) -> NamedQuery:
     summary, params = "", []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        match = _HEADER_PARAM.match(line.strip())
+    for line in _header(text):
+        match = _HEADER_PARAM.match(line)
         if match:
             desc = match["desc"].strip()
             optional = desc.startswith("(optional)")
