@@ -24,13 +24,23 @@ def mentions_of(x: Extraction, text: str):
     return [m for m in x.mentions if m.text == text]
 
 
+def types_of(x: Extraction, text: str) -> set[str]:
+    """The types the mentions written ``text`` were given."""
+    return {m.type for m in mentions_of(x, text)}
+
+
+def sentence(nlp, text: str) -> Extraction:
+    """The extraction of an abstract of one or two sentences, with no title (a one-rule test)."""
+    return extract_paper(Paper("s", "", text), nlp)
+
+
 # -- named outcomes on real abstracts ------------------------------------------------------------
 
 
 def test_f2sa_is_the_proposed_method_and_mnist_a_dataset():
     x = fx.extraction("A Fully First-Order Method for Stochastic Bilevel")
     assert {m.role for m in mentions_of(x, "F2SA")} == {"proposed"}
-    assert {m.type for m in mentions_of(x, "MNIST")} == {"Dataset"}
+    assert types_of(x, "MNIST") == {"Dataset"}
     assert {m.role for m in mentions_of(x, "MNIST")} == {"used"}
 
 
@@ -164,7 +174,7 @@ def test_user_patterns_add_names(tmp_path):
     path = tmp_path / "mine.jsonl"
     path.write_text('{"label": "Dataset", "pattern": "Zorblax Corpus"}\n', "utf-8")
     nlp = build_nlp(patterns=[path])
-    x = extract_paper(Paper("u", "", "We train on the Zorblax Corpus."), nlp)
+    x = sentence(nlp, "We train on the Zorblax Corpus.")
     assert [(m.text, m.type) for m in x.mentions] == [("Zorblax Corpus", "Dataset")]
 
 
@@ -274,9 +284,9 @@ def test_a_known_name_inside_a_new_description_gives_way_to_it():
 
 def test_a_task_head_reached_by_some_means_is_a_technique():
     x = fx.extraction("GREATERPROMPT")
-    assert {m.type for m in mentions_of(x, "internal gradient-based optimization")} == {"Method"}
+    assert types_of(x, "internal gradient-based optimization") == {"Method"}
     ontology = fx.extraction("Heterogeneous LLM Methods for Ontology Learning")
-    assert {m.type for m in mentions_of(ontology, "attention-based graph modeling")} == {"Method"}
+    assert types_of(ontology, "attention-based graph modeling") == {"Method"}
 
 
 def test_a_long_form_built_on_a_known_method_is_that_kind_of_method():
@@ -285,7 +295,7 @@ def test_a_long_form_built_on_a_known_method_is_that_kind_of_method():
 
 
 def test_a_name_qualifying_a_task_head_names_a_task(nlp):
-    x = extract_paper(Paper("a", "", "We study LLM alignment with human preferences."), nlp)
+    x = sentence(nlp, "We study LLM alignment with human preferences.")
     assert ("LLM alignment", "Task") in {(m.text, m.type) for m in x.mentions}
     assert ("LLM", "Method") in {(m.text, m.type) for m in x.mentions}
 
@@ -297,7 +307,7 @@ def test_a_description_before_namely_is_not_another_entity():
 
 
 def test_a_known_name_inside_a_new_description_is_kept_as_used(nlp):
-    x = extract_paper(Paper("r", "", "We propose a novel deep reinforcement learning architecture for dialog."), nlp)
+    x = sentence(nlp, "We propose a novel deep reinforcement learning architecture for dialog.")
     assert {m.role for m in x.mentions if m.text == "reinforcement learning architecture"} == {"proposed"}
     assert {m.role for m in x.mentions if m.text.lower().endswith("reinforcement learning")} == {"used"}
 
@@ -358,13 +368,13 @@ def test_long_forms_listed_together_share_a_type():
     # "... increase in success rate (SR), success weighted by path length (SPL) and success weighted by
     # navigation efficiency (SNE), respectively."
     x = fx.extraction("Search for or Navigate to?")
-    assert {m.type for m in mentions_of(x, "SPL")} == {"Metric"}
-    assert {m.type for m in mentions_of(x, "SNE")} == {"Metric"}
+    assert types_of(x, "SPL") == {"Metric"}
+    assert types_of(x, "SNE") == {"Metric"}
 
 
 def test_a_named_score_points_to_a_benchmark():
     x = fx.extraction("URPO")  # "... achieving a RewardBench score of 85.15 ..."
-    assert {m.type for m in mentions_of(x, "RewardBench")} == {"Dataset"}
+    assert types_of(x, "RewardBench") == {"Dataset"}
     assert not mentions_of(x, "RewardBench score")
 
 
@@ -392,8 +402,8 @@ def test_a_recording_modality_is_a_task_with_its_acronym(nlp):
 
 
 def test_a_learning_paradigm_inside_a_method_name_is_a_task_but_a_known_method_stays_one(nlp):
-    x = extract_paper(Paper("l", "", "We build a Federated Learning framework for mobile edge systems."), nlp)
-    assert {m.type for m in mentions_of(x, "Federated Learning")} == {"Task"}
+    x = sentence(nlp, "We build a Federated Learning framework for mobile edge systems.")
+    assert types_of(x, "Federated Learning") == {"Task"}
     # "a novel deep Reinforcement Learning framework" (real abstract): RL is a known method, not a nested task
     x = fx.extraction("Open-Source Reinforcement Learning Environments")
     assert "Task" not in {m.type for m in x.mentions if m.text.lower() == "reinforcement learning"}
@@ -402,20 +412,20 @@ def test_a_learning_paradigm_inside_a_method_name_is_a_task_but_a_known_method_s
 def test_names_beside_a_data_source_word_are_datasets():
     # "code hosting platforms, such as GitHub and GitLab"; "Hugging Face Hub (HFH)" is one of them
     x = fx.extraction("On the Suitability of Hugging Face Hub")
-    assert {m.type for m in mentions_of(x, "GitLab")} == {"Dataset"}
-    assert {m.type for m in mentions_of(x, "HFH")} == {"Dataset"}
+    assert types_of(x, "GitLab") == {"Dataset"}
+    assert types_of(x, "HFH") == {"Dataset"}
     # "based on wikiHow, a website containing more than 110k instructional articles"
     x = fx.extraction("Show Me More Details")
-    assert {m.type for m in mentions_of(x, "wikiHow")} == {"Dataset"}
+    assert types_of(x, "wikiHow") == {"Dataset"}
 
 
 def test_a_name_measured_like_a_metric_is_a_metric():
     # "improves the success rate by 17.1% and SPL by 20.6%"
     x = fx.extraction("Meta-Explore")
-    assert {m.type for m in mentions_of(x, "SPL")} == {"Metric"}
+    assert types_of(x, "SPL") == {"Metric"}
     # "average improvements of 14.2% in both EM and F1"
     x = fx.extraction("GlobalRAG")
-    assert {m.type for m in mentions_of(x, "EM")} == {"Metric"}
+    assert types_of(x, "EM") == {"Metric"}
 
 
 def test_what_a_relative_clause_says_i_developed_is_proposed():
@@ -435,14 +445,14 @@ def test_a_hyphen_compound_after_an_adverb_tag_still_describes_what_we_propose()
 def test_the_subject_that_improves_a_measure_is_not_the_measure():
     # "local goal search ... significantly improves the success rate by 17.1%"
     x = fx.extraction("Meta-Explore")
-    assert "Metric" not in {m.type for m in mentions_of(x, "local goal search")}
-    assert {m.type for m in mentions_of(x, "success rate")} == {"Metric"}
+    assert "Metric" not in types_of(x, "local goal search")
+    assert types_of(x, "success rate") == {"Metric"}
 
 
 def test_a_defined_kind_of_problem_is_a_task():
     # "... as Hierarchical Constraint Satisfaction Problems (HCSPs)"
     x = fx.extraction("Open Data Synthesis For Deep Research")
-    assert {m.type for m in mentions_of(x, "HCSPs")} == {"Task"}
+    assert types_of(x, "HCSPs") == {"Task"}
 
 
 def test_a_quoted_code_identifier_we_introduce_is_a_proposed_method():
@@ -476,12 +486,12 @@ def test_title_case_does_not_make_an_adjective_a_name():
 
 
 def test_a_hyphen_name_ending_in_a_task_word_is_a_task(nlp):
-    x = extract_paper(Paper("h", "", "Few-shot classifiers are commonly trained through Meta-Learning, which samples tasks."), nlp)
-    assert {m.type for m in mentions_of(x, "Meta-Learning")} == {"Task"}
+    x = sentence(nlp, "Few-shot classifiers are commonly trained through Meta-Learning, which samples tasks.")
+    assert types_of(x, "Meta-Learning") == {"Task"}
 
 
 def test_a_title_case_name_we_propose_is_a_method(nlp):
-    x = extract_paper(Paper("s", "", "We fuse features at different scales by proposing Progressive Atrous Spatial Pyramid Pooling."), nlp)
+    x = sentence(nlp, "We fuse features at different scales by proposing Progressive Atrous Spatial Pyramid Pooling.")
     assert any(m.type == "Method" and m.text.endswith("Atrous Spatial Pyramid Pooling") for m in x.mentions)
 
 
@@ -498,7 +508,7 @@ def test_claim_metric_read_from_how_the_result_is_said():
 def test_what_a_method_achieves_more_of_is_a_metric():
     # "... and achieves higher goal completion while skipping unnecessary questions"
     x = fx.extraction("Conversational Tree Search")
-    assert {m.type for m in mentions_of(x, "goal completion")} == {"Metric"}
+    assert types_of(x, "goal completion") == {"Metric"}
 
 
 def test_a_name_listed_in_a_title_takes_its_type_from_the_abstract():
@@ -516,18 +526,18 @@ def test_a_task_head_reached_by_a_named_technique_is_a_method():
 def test_a_describing_adjective_makes_a_kind_of_the_named_thing(nlp):
     # title "EAGER: Asking and Answering Questions for Automatic Reward Shaping in Language-guided RL"
     x = fx.extraction("EAGER: Asking and Answering Questions")
-    assert {m.type for m in mentions_of(x, "Reward Shaping")} == {"Method"}
-    x = extract_paper(Paper("k", "", "Automatic License Plate Recognition (ALPR) is a challenging area of research."), nlp)
-    assert {m.type for m in mentions_of(x, "License Plate Recognition")} == {"Task"}
+    assert types_of(x, "Reward Shaping") == {"Method"}
+    x = sentence(nlp, "Automatic License Plate Recognition (ALPR) is a challenging area of research.")
+    assert types_of(x, "License Plate Recognition") == {"Task"}
     # lowercase phrases and known names keep their first word; a proper noun is no adjective
-    x = extract_paper(Paper("k", "", "We study fake news detection and Named Entity Recognition for German Dialect Identification."), nlp)
+    x = sentence(nlp, "We study fake news detection and Named Entity Recognition for German Dialect Identification.")
     assert not {m.text for m in x.mentions} & {"news detection", "Entity Recognition", "Dialect Identification"}
 
 
 def test_acronyms_are_defined_behind_glued_parentheses_and_latex_spaces(nlp):
     text = ("Captioning uses networks powered by long-short-term-memory(LSTM) units, and video object "
             "segmentation~(VOS) methods track masks in Mixed Reality (MR)applications.")
-    x = extract_paper(Paper("g", "", text), nlp)
+    x = sentence(nlp, text)
     pairs = {(m.text, m.short_form) for m in x.mentions if m.short_form}
     assert {("long-short-term-memory", "LSTM"), ("video object segmentation", "VOS"), ("Mixed Reality", "MR")} <= pairs
     # a parenthesis inside a name is not split off: "R(2+1)D", "f(x)dx"
@@ -536,54 +546,54 @@ def test_acronyms_are_defined_behind_glued_parentheses_and_latex_spaces(nlp):
 
 def test_selecting_and_deciding_are_tasks(nlp):
     text = "We compare pre-processing techniques such as resampling and feature selection for Multi Criteria Decision Making (MCDM)."
-    x = extract_paper(Paper("s", "", text), nlp)
+    x = sentence(nlp, text)
     assert {m.type for m in x.mentions if m.text.lower() in {"feature selection", "multi criteria decision making", "mcdm"}} == {"Task"}
     assert {m.text.lower() for m in x.mentions} >= {"feature selection", "mcdm"}
 
 
 def test_a_task_before_a_container_word_is_found_wherever_the_parse_roots_the_chunk(nlp):
-    x = extract_paper(Paper("c", "", "This is the Video Captioning Challenge 2020 Summary of results."), nlp)
-    assert {m.type for m in mentions_of(x, "Video Captioning")} == {"Task"}
+    x = sentence(nlp, "This is the Video Captioning Challenge 2020 Summary of results.")
+    assert types_of(x, "Video Captioning") == {"Task"}
 
 
 def test_a_name_x_with_y_says_its_task_before_the_preposition(nlp):
     text = "We propose a novel model, Conditional Text Generation with BERT (CG-BERT). CG-BERT leverages a large pre-trained model."
-    x = extract_paper(Paper("w", "", text), nlp)
-    assert {m.type for m in mentions_of(x, "Conditional Text Generation")} == {"Task"}
-    assert {m.type for m in mentions_of(x, "CG-BERT")} == {"Method"}
+    x = sentence(nlp, text)
+    assert types_of(x, "Conditional Text Generation") == {"Task"}
+    assert types_of(x, "CG-BERT") == {"Method"}
 
 
 def test_a_task_gerund_read_as_a_verb_inside_a_compound_is_a_task(nlp):
     text = "DistDGL uses a light-weight min-cut graph partitioning algorithm along with multiple balancing constraints."
-    x = extract_paper(Paper("v", "", text), nlp)
-    assert {m.type for m in mentions_of(x, "graph partitioning")} == {"Task"}
-    x = extract_paper(Paper("v", "", "We survey the successes of machine learning techniques such as boosting."), nlp)
-    assert "Task" not in {m.type for m in mentions_of(x, "machine learning")}
+    x = sentence(nlp, text)
+    assert types_of(x, "graph partitioning") == {"Task"}
+    x = sentence(nlp, "We survey the successes of machine learning techniques such as boosting.")
+    assert "Task" not in types_of(x, "machine learning")
 
 
 def test_an_adjective_made_from_a_name_makes_a_specific_phrase(nlp):
     text = "We propose two sets of algorithms, one arising from Riemannian optimization and the other as an alternating minimization scheme."
-    x = extract_paper(Paper("r", "", text), nlp)
-    assert {m.type for m in mentions_of(x, "Riemannian optimization")} == {"Task"}
+    x = sentence(nlp, text)
+    assert types_of(x, "Riemannian optimization") == {"Task"}
 
 
 def test_a_title_case_plural_head_types_its_phrase(nlp):
     text = "The use of supervised Machine Learning (ML) to enhance Intrusion Detection Systems has been the subject of significant research."
-    x = extract_paper(Paper("p", "", text), nlp)
-    assert {m.type for m in mentions_of(x, "Intrusion Detection Systems")} == {"Method"}
-    assert {m.type for m in mentions_of(x, "Intrusion Detection")} == {"Task"}
+    x = sentence(nlp, text)
+    assert types_of(x, "Intrusion Detection Systems") == {"Method"}
+    assert types_of(x, "Intrusion Detection") == {"Task"}
 
 
 def test_dialogue_is_a_task_head():
     # "... bridges the gap between FAQ retrieval and task-oriented dialog, ..."
     x = fx.extraction("Conversational Tree Search: A New Hybrid Dialog Task")
-    assert {m.type for m in mentions_of(x, "task-oriented dialog")} == {"Task"}
+    assert types_of(x, "task-oriented dialog") == {"Task"}
 
 
 def test_what_a_defined_name_is_said_to_be_types_it(nlp):
     text = ("Independent Component Analysis (ICA) is a widespread tool for denoising of signals. "
             "Text Simplification (TS) is a challenging problem.")
-    x = extract_paper(Paper("c", "", text), nlp)
+    x = sentence(nlp, text)
     assert {m.type for m in x.mentions if m.text in {"Independent Component Analysis", "ICA"}} == {"Method"}
     assert {m.type for m in x.mentions if m.text in {"Text Simplification", "TS"}} == {"Task"}
 
@@ -591,12 +601,12 @@ def test_what_a_defined_name_is_said_to_be_types_it(nlp):
 def test_a_title_case_run_ending_in_a_task_head_is_a_task_outside_any_noun_chunk(nlp):
     text = ("BERT achieves near human-level performance on the task of Reading Comprehension based Question Answering. "
             "Snips is a software solution to perform Spoken Language Understanding onmicroprocessors typical of IoT devices.")
-    x = extract_paper(Paper("t", "", text), nlp)
+    x = sentence(nlp, text)
     assert {m.type for m in x.mentions if m.text in {"Reading Comprehension", "Spoken Language Understanding"}} == {"Task"}
     assert {m.text for m in x.mentions} >= {"Reading Comprehension", "Spoken Language Understanding"}
     # a container word may close the run: the task is named inside it
-    x = extract_paper(Paper("t", "", "We have developed a Classifier based Text Simplification Model forEnglish-Hindi Machine Translation Systems."), nlp)
-    assert {m.type for m in mentions_of(x, "Text Simplification")} == {"Task"}
+    x = sentence(nlp, "We have developed a Classifier based Text Simplification Model forEnglish-Hindi Machine Translation Systems.")
+    assert types_of(x, "Text Simplification") == {"Task"}
     # not a piece of a hyphen compound, a title's closing name, or a name before its kind word
     x = extract_paper(Paper("t", "End-to-End Goal-Driven Web Navigation",
                             "We propose an In-context Ranking Preference Optimization (IRPO) framework for goal-driven web navigation."), nlp)
@@ -606,34 +616,34 @@ def test_a_title_case_run_ending_in_a_task_head_is_a_task_outside_any_noun_chunk
 def test_a_weak_head_phrase_listed_with_a_typed_one_is_of_its_kind(nlp):
     # "Such functions are prevalent in reinforcement learning, imitation learning and adversarial training."
     x = fx.extraction("Target-based Surrogates for Stochastic Optimization")
-    assert {m.type for m in mentions_of(x, "adversarial training")} == {"Method"}
-    x = extract_paper(Paper("l", "", "LLMs perform better than HPO methods like random search and Bayesian optimization."), nlp)
-    assert {m.type for m in mentions_of(x, "random search")} == {"Method"}
+    assert types_of(x, "adversarial training") == {"Method"}
+    x = sentence(nlp, "LLMs perform better than HPO methods like random search and Bayesian optimization.")
+    assert types_of(x, "random search") == {"Method"}
     # a participle or a count only describes: "obtained reward", "2-layer"
-    x = extract_paper(Paper("l", "", "We combine the obtained reward and reward shaping."), nlp)
+    x = sentence(nlp, "We combine the obtained reward and reward shaping.")
     assert not mentions_of(x, "obtained reward")
 
 
 def test_a_coined_name_a_short_form_is_built_on_is_mentioned_inside_the_long_form(nlp):
     text = "Then, we introduce the Clustering InfoNCE (Cl-InfoNCE) objective that learns similar representations."
-    x = extract_paper(Paper("n", "", text), nlp)
-    assert {m.type for m in mentions_of(x, "InfoNCE")} == {"Method"}
+    x = sentence(nlp, text)
+    assert types_of(x, "InfoNCE") == {"Method"}
     assert {m.short_form for m in mentions_of(x, "Clustering InfoNCE")} == {"Cl-InfoNCE"}
     # not a name inside a dataset's long form: "the MVTec Anomaly Detection (MVTec AD) dataset"
-    x = extract_paper(Paper("n", "", "Our data are the texture categories of the MVTec Anomaly Detection (MVTec AD) dataset."), nlp)
-    assert "Method" not in {m.type for m in mentions_of(x, "MVTec")}
+    x = sentence(nlp, "Our data are the texture categories of the MVTec Anomaly Detection (MVTec AD) dataset.")
+    assert "Method" not in types_of(x, "MVTec")
 
 
 def test_a_prefixed_defined_short_form_keeps_its_type(nlp):
     text = ("Biomedical Named Entity Recognition (NER) is a challenging problem. "
             "Performance on bioNER benchmarks continues to improve due to advances like BERT.")
-    x = extract_paper(Paper("b", "", text), nlp)
-    assert {m.type for m in mentions_of(x, "bioNER")} == {"Task"}
+    x = sentence(nlp, text)
+    assert types_of(x, "bioNER") == {"Task"}
 
 
 def test_a_task_said_as_a_clause_after_the_problem_of(nlp):
     # "... semantic parsing methods for the problem of mapping English sentences to Bash commands (NL2Bash)."
     x = fx.extraction("NL2Bash: A Corpus and Semantic Parser")
-    assert {m.type for m in mentions_of(x, "mapping English sentences to Bash commands")} == {"Task"}
-    x = extract_paper(Paper("q", "", "We address the task of detecting fake news in social media, which is hard."), nlp)
+    assert types_of(x, "mapping English sentences to Bash commands") == {"Task"}
+    x = sentence(nlp, "We address the task of detecting fake news in social media, which is hard.")
     assert {m.text for m in x.mentions if m.type == "Task"} == {"detecting fake news in social media"}
