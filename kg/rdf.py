@@ -214,13 +214,7 @@ def triples(
     # the vocabularies' terms made by ``terms``, each once (see _TermsOf); they shadow the
     # rdflib namespaces of the same names, so ``KG.proposes`` here is already the term to write
     RDF, RDFS, KG, DCTERMS, SKOS, PROV, SDO = (_TermsOf(ns, iri) for ns in _VOCABULARIES)  # noqa: N806
-    constants: dict[str, object] = {}
-
-    def const(value: str):  # classes and predicates picked by a table: each made once
-        term = constants.get(value)
-        if term is None:
-            term = constants[value] = iri(value)
-        return term
+    const = lru_cache(maxsize=None)(iri)  # classes and predicates picked from a table: each made once
 
     def number(value: int):
         return terms.typed(str(int(value)), _XSD_INTEGER)
