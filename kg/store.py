@@ -100,6 +100,10 @@ def entity_shard(corpus, base: str) -> bytes:
 def write_store(shards: Iterable[str | os.PathLike[str]], path: str | os.PathLike[str], info: dict | None = None) -> Path:
     """Bulk-load N-Triples ``shards`` into a new store and move it into place at ``path``.
 
+    ``shards`` may be a generator that renders them: each shard is loaded by a background
+    thread as soon as it is yielded (Oxigraph's loader releases the GIL), so rendering the
+    next shard and loading this one share the machine's cores.
+
     The new store is built beside ``path`` and swapped in by two renames, so a crash leaves
     either the old store, the new one, or (between the renames, a moment) none; the next build
     cleans up what a crash left behind.
@@ -109,6 +113,9 @@ def write_store(shards: Iterable[str | os.PathLike[str]], path: str | os.PathLik
     GraphError
         If ``path`` exists and is not a kg store (it is never overwritten), or loading fails.
     """
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
     target = Path(path)
     if target.exists() and not is_store(target) and (not target.is_dir() or any(target.iterdir())):
         raise GraphError(f"{target}: exists and is not a kg store; choose another folder for --store or remove it")
@@ -118,23 +125,39 @@ def write_store(shards: Iterable[str | os.PathLike[str]], path: str | os.PathLik
     try:
         fresh.mkdir()
         store = ox.Store(str(fresh / _DB))
-        for shard in shards:
-            store.bulk_load(path=str(shard), format=ox.RdfFormat.N_TRIPLES)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store-load") as loader:
+            loads: deque = deque()
+            for shard in shards:
+                loads.append(loader.submit(_bulk_load, store, shard))
+                while loads and loads[0].done():
+                    loads.popleft().result()  # a failed load stops the build now, not after the last shard
+            for load in loads:
+                load.result()
         store.flush()
         triples = len(store)
         del store
         record = {"format": 1, "triples": triples, **(info or {})}
         (fresh / STORE_MARKER).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", "utf-8")
         _fsync_tree(fresh)
-    except (OSError, SyntaxError, ValueError) as err:
+    except OSError as err:
         shutil.rmtree(fresh, ignore_errors=True)
         raise GraphError(f"{target}: cannot build the store ({err}); check free disk space") from err
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     old = target.parent / f".{target.name}.old-{os.getpid()}"
     if target.exists():
         os.replace(target, old)
     os.replace(fresh, target)
     shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def _bulk_load(store: ox.Store, shard: str | os.PathLike[str]) -> None:
+    try:
+        store.bulk_load(path=str(shard), format=ox.RdfFormat.N_TRIPLES)
+    except (SyntaxError, ValueError) as err:
+        raise GraphError(f"{shard}: not valid N-Triples ({err})") from err
 
 
 def _clean_leftovers(target: Path) -> None:

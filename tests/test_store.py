@@ -218,6 +218,40 @@ def test_rebuilding_a_store_replaces_it_and_leaves_nothing_behind(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["1.nt", "2.nt", "store"]
 
 
+def test_a_broken_shard_names_itself_and_the_old_store_stays(tmp_path):
+    good, broken = tmp_path / "good.nt", tmp_path / "broken.nt"
+    good.write_text('<https://e.org/a> <https://e.org/p> "old" .\n', "utf-8")
+    broken.write_text('<https://e.org/a> <https://e.org/p> "unclosed .\n', "utf-8")
+    write_store([good], tmp_path / "store")
+    with pytest.raises(GraphError, match=r"broken\.nt: not valid N-Triples"):
+        write_store([good, broken], tmp_path / "store")
+    graph = open_graph(tmp_path / "store")
+    assert [str(o) for o in graph.objects()] == ["old"]
+    graph.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.nt", "good.nt", "store"]
+
+
+def test_shards_rendered_while_loading_all_arrive_and_a_failing_renderer_changes_nothing(tmp_path):
+    def rendered(count: int, fail_after: int | None = None):
+        for index in range(count):
+            if index == fail_after:
+                raise RuntimeError("renderer died")
+            shard = tmp_path / f"part-{index}.nt"
+            shard.write_text("".join(f'<https://e.org/s{index}-{n}> <https://e.org/p> "{n}" .\n' for n in range(500)), "utf-8")
+            yield shard
+
+    write_store(rendered(6), tmp_path / "store")
+    graph = open_graph(tmp_path / "store")
+    assert len(graph) == 3000
+    graph.close()
+    with pytest.raises(RuntimeError, match="renderer died"):
+        write_store(rendered(6, fail_after=3), tmp_path / "store")
+    graph = open_graph(tmp_path / "store")
+    assert len(graph) == 3000
+    graph.close()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".store")]
+
+
 def test_export_reads_the_store_like_the_graph_file(bundled_store, bundled_build, tmp_path):
     """kg export loads through kg.rdf.load, which opens store folders: same triples out."""
     from rdflib import Graph
