@@ -46,7 +46,7 @@ from xml.sax.saxutils import XMLGenerator
 
 from rdflib import BNode, Literal, URIRef
 from rdflib import namespace as ns  # one module name: pytest's doctest finder probes globals
-from rdflib.term import Identifier, Variable
+from rdflib.term import Identifier
 
 from .errors import GraphError, QueryError
 from .textnorm import name_key, title_word
