@@ -72,7 +72,7 @@ def _papers(inputs: Sequence[str | os.PathLike[str]], format: str | None, on_err
 
 def write_jsonl(path: str | os.PathLike[str], records: Iterable[dict]) -> Path:
     """Write JSON records one a line, atomically, keys in a stable order."""
-    from .rdf import write_atomically
+    from .atomic import write_atomically
 
     data = "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in records)
     write_atomically(path, data.encode("utf-8"))
@@ -428,11 +428,11 @@ class _AtomicLines:
     """A JSONL file written line by line to a temporary file beside it, moved into place on commit."""
 
     def __init__(self, path: Path):
-        import tempfile
+        from .atomic import temporary_beside
 
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        fd, tmp = temporary_beside(self.path)
         self.tmp = Path(tmp)
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
@@ -443,10 +443,9 @@ class _AtomicLines:
         self.handle.flush()
         os.fsync(self.handle.fileno())
         self.handle.close()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.tmp, 0o666 & ~umask)  # mkstemp makes it private; the output is an ordinary file
-        os.replace(self.tmp, self.path)
+        from .atomic import publish
+
+        publish(self.tmp, self.path)
         return self.path
 
     def __enter__(self) -> "_AtomicLines":

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +22,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
 
+from .atomic import write_atomically
 from .errors import GraphError
 from .link import LinkedCorpus
 from .model import Entity
@@ -350,25 +350,6 @@ def rdf_format(path: str | os.PathLike[str], format: str | None = None) -> str:
             f"use one of {', '.join(sorted(RDF_FORMATS))} or pass a format"
         )
     return RDF_FORMATS[suffix]
-
-
-def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, fsync it, and move it into place.
-
-    A reader (or a crash) sees either the old complete file or the new complete file.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def serialize(graph: Graph, format: str = "turtle") -> bytes:

@@ -33,7 +33,6 @@ import math
 import os
 import random
 import re
-import tempfile
 import unicodedata
 from collections import deque
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from kg.atomic import write_atomically
 from kg.errors import ExportError
 
 if TYPE_CHECKING:  # networkx is imported where it is used, so `import kg.render` stays cheap
@@ -492,16 +492,7 @@ def _page(title: str, payload: dict) -> str:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        write_atomically(path, data)
     except OSError as err:
-        raise ExportError(f"cannot write {path}: {err.strerror}; check the folder exists and is writable") from err
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {err.strerror}") from err
+        raise ExportError(f"cannot write {path}: {err.strerror}; check the folder is writable and has space") from err

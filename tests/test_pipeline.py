@@ -25,6 +25,26 @@ def test_build_writes_the_three_outputs_and_a_summary(bundled_build):
     assert not list(out.glob(".*.tmp")), "temporary files left behind"
 
 
+def test_outputs_are_ordinary_files_not_private_temporaries(bundled_build, tmp_path):
+    """Atomic writes go through mkstemp (mode 0600); the files moved into place get the mode
+    any new file gets under the user's umask, so a shared folder or web server can read them."""
+    import os
+
+    from kg.rdf import write_atomically
+
+    out, _, _ = bundled_build
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in ("graph.ttl", "extractions.jsonl", "graph.html"):
+        assert (out / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
+    old = os.umask(0o027)
+    try:
+        write_atomically(tmp_path / "x.nt", b"")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "x.nt").stat().st_mode & 0o777 == 0o640
+
+
 def test_bundled_graph_has_every_paper_with_title_and_abstract(bundled_graph):
     papers = set(bundled_graph.subjects(RDF.type, KG.Paper))
     assert len(papers) == 243
