@@ -23,7 +23,8 @@ __all__ = ["write_atomically", "temporary_beside", "publish"]
 def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (see the module docstring)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():  # a parent that is a file is left for mkstemp to name: "Not a directory"
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
