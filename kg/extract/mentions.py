@@ -755,11 +755,7 @@ class MentionFinder:
 
     def _listed_with_metric(self, span: Span) -> bool:
         """A name coordinated with a measure ("success rate ... and SPL", "EM and F1") is one too."""
-        root = span.root
-        hops = 0
-        while root.dep_ == "conj" and root.head.i != root.i and hops < 6:
-            root = root.head
-            hops += 1
+        root = _first_conjunct(span.root)
         if root.i == span.root.i:
             return any(c.dep_ == "conj" and self._measure_word(c) for c in root.children)
         return self._measure_word(root)
@@ -800,11 +796,7 @@ class MentionFinder:
     def _task_context(self, span: Span) -> bool:
         """"the task of X", "tasks such as X, Y", "three tasks: X, Y and Z"."""
         doc = span.doc
-        root = span.root
-        hops = 0
-        while root.dep_ == "conj" and root.head.i != root.i and hops < 6:
-            root = root.head
-            hops += 1
+        root = _first_conjunct(span.root)
         if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in {"task", "problem"}:
             return True
         if root.dep_ == "appos" and root.head.lemma_.lower() in {"task", "problem"}:
@@ -816,11 +808,7 @@ class MentionFinder:
 
     def _dataset_context(self, span: Span) -> bool:
         doc = span.doc
-        root = span.root
-        hops = 0
-        while root.dep_ == "conj" and root.head.i != root.i and hops < 6:
-            root = root.head
-            hops += 1
+        root = _first_conjunct(span.root)
         dataset_heads = self.head_types["Dataset"] | _cue("data_source_words")
         if root.dep_ == "appos" and root.head.lemma_.lower() in dataset_heads:
             return True
@@ -910,6 +898,16 @@ class MentionFinder:
             new = _mention_span(doc, span.start, span.end, label, confidence, source)
             chosen.append(new)
         return sorted(chosen, key=lambda s: s.start)
+
+
+def _first_conjunct(token):
+    """The first of a coordination the token is in ("X, Y and [Z]" -> X), at most six hops up:
+    what governs a list is attached to its first item."""
+    for _ in range(6):
+        if token.dep_ != "conj" or token.head.i == token.i:
+            break
+        token = token.head
+    return token
 
 
 def _modality(word: str) -> bool:
