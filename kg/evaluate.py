@@ -21,7 +21,6 @@ and a gold entity through its ``aliases``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .jsonl import objects
 from .textnorm import singular as _singular
 
 __all__ = [
@@ -393,20 +393,9 @@ def format_report(report: EvalReport, title: str = "") -> str:
 
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Read a JSONL file of records; errors name the file and line."""
-    path = Path(path)
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror}); check the path") from err
     records = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}:{number}: not valid JSON ({err.msg}); fix or remove the line") from err
-        if not isinstance(record, dict) or "id" not in record:
+    for number, record in objects(path):
+        if "id" not in record:
             raise InputError(f"{path}:{number}: a record needs an \"id\"")
         records.append(record)
     return records

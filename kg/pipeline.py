@@ -81,20 +81,15 @@ def write_jsonl(path: str | os.PathLike[str], records: Iterable[dict]) -> Path:
 
 def read_extractions(path: str | os.PathLike[str]) -> list[Extraction]:
     """Read a ``kg extract`` JSONL file back into records."""
-    from .errors import InputError, RecordError
+    from .errors import RecordError
+    from .jsonl import objects
 
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file; check the path")
     records = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                records.append(Extraction.from_json(json.loads(line)))
-            except (ValueError, KeyError, TypeError) as err:
-                raise RecordError(str(path), number, f"not a kg extraction record ({err}); re-run 'kg extract'") from err
+    for number, record in objects(path):
+        try:
+            records.append(Extraction.from_json(record))
+        except (ValueError, KeyError, TypeError) as err:
+            raise RecordError(str(path), number, f"not a kg extraction record ({err}); re-run 'kg extract'") from err
     return records
 
 

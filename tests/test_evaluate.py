@@ -156,6 +156,12 @@ def test_bad_files_say_where(tmp_path):
     bad.write_text('{"id": "a"}\nnot json\n', "utf-8")
     with pytest.raises(KGError, match="bad.jsonl:2"):
         read_jsonl(bad)
+    bad.write_bytes(b'{"id": "a"}\n\n{"id": "caf\xe9"}\n')
+    with pytest.raises(KGError, match=r"bad.jsonl:3: not UTF-8 \(byte 0xe9 at offset 11\)"):
+        read_jsonl(bad)
+    bad.write_text('{"id": "a"}\n"b"\n', "utf-8")
+    with pytest.raises(KGError, match=r"bad.jsonl:2: not a JSON object \(a string\)"):
+        read_jsonl(bad)
     with pytest.raises(KGError):
         evaluate_files(DEV_GOLD)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 
 from ..errors import ExtractionError
+from ..jsonl import objects
 
 
 @lru_cache(maxsize=1)
@@ -51,20 +52,9 @@ def lexicon_patterns() -> list[dict]:
 
 def load_user_patterns(path: Path) -> list[dict]:
     """Read a JSONL file of SpanRuler patterns: ``{"label": "Method", "pattern": "..."}`` a line."""
-    path = Path(path)
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except OSError as err:
-        raise ExtractionError(f"{path}: cannot read pattern file ({err.strerror}); check the path") from err
     patterns = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            pattern = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise ExtractionError(f"{path}:{number}: not valid JSON ({err.msg}); fix or remove the line") from err
-        if not isinstance(pattern, dict) or pattern.get("label") not in _LEXICON_FILES or "pattern" not in pattern:
+    for number, pattern in objects(path, ExtractionError, "pattern file"):
+        if pattern.get("label") not in _LEXICON_FILES or "pattern" not in pattern:
             raise ExtractionError(
                 f"{path}:{number}: a pattern needs \"label\" (one of Method, Task, Dataset, Metric) and \"pattern\""
             )
