@@ -1,7 +1,12 @@
 """Extraction: papers -> typed entity mentions, roles, claims and code links, with spaCy.
 
 The only package in kg that imports spaCy. ``build_nlp`` loads the trained English pipeline and
-adds our components, each writing to a span group of the Doc:
+adds our components. The first stands in for two of the model's own:
+
+``kg_token_attributes`` (``kg.extract.tokenattrs``)  the model's ``attribute_ruler`` and
+                 ``lemmatizer``, asked once per (word, tag, label) instead of once per token
+
+The others each write to a span group of the Doc:
 
 ``kg_lexicon``   (a spaCy ``span_ruler``)    known names from ``kg/patterns/*.txt`` and user patterns
 ``kg_acronyms``  (factory ``kg_acronyms``)   acronym definitions, long and short forms (``kg.acronyms``)
@@ -23,7 +28,7 @@ entity. The cue words of these rules live in ``kg/patterns/cues.json``.
 ``extract(papers, nlp)`` turns Docs into :class:`kg.model.Extraction` records; roles (proposed vs
 used) and claim fields are decided per paper, since they need the title and the abstract together.
 
-Modules: ``wordlists`` (the package data the rules read), ``mentions`` (the ``kg_acronyms`` and
+Modules: ``tokenattrs`` (``kg_token_attributes``), ``wordlists`` (the package data the rules read), ``mentions`` (the ``kg_acronyms`` and
 ``kg_mentions`` components), ``claims`` (the ``kg_claims`` component and a claim's fields); this
 one builds the pipeline and turns a paper's two Docs into its record.
 """
