@@ -40,10 +40,14 @@ class TokenAttributes:
       label alone give it, so "transformer" and "diffusion" as NN nsubj share one entry);
     - ``lemmas``: the lemma of a ``(text, POS, morphology, ruler's lemma)``.
 
-    ``limit`` bounds each memory (about 200 bytes an entry): a full one starts afresh.
+    ``limit`` bounds each memory (about 400 bytes an entry, so at most 80 MB each by default):
+    a full one starts afresh.
+
+    It takes the two components over (:func:`replace_rule_components` removes them from the
+    pipeline): the lemmatizer's index tables become sets.
     """
 
-    def __init__(self, ruler, lemmatizer, limit: int = 300_000):
+    def __init__(self, ruler, lemmatizer, limit: int = 200_000):
         self.ruler = ruler
         self.lemmatizer = lemmatizer
         self.vocab = ruler.vocab
