@@ -12,6 +12,12 @@ type and micro-averaged over the types the gold set annotates, with two matching
 A predicted entity also matches through its other acronym form (``short_form`` / ``long_form``),
 and a gold entity through its ``aliases``.
 
+Where the gold set gives every mention with its offsets (``"mentions": [{"field", "start", "end",
+"type"}]``: SciERC, pwc-dev) and the texts are known, mentions are also scored one by one with
+spaCy's span scorer (:func:`mention_scores`): a predicted mention counts when its type and its
+tokens are the gold one's. A SciERC file (:mod:`kg.scierc`) is read directly as a gold set; its
+abstracts are the input.
+
 >>> gold = [{"id": "p", "entities": [{"text": "Direct Preference Optimization", "type": "Method"}]}]
 >>> pred = [{"id": "p", "entities": [{"text": "DPO", "type": "Method",
 ...          "long_form": "direct preference optimization"}]}]
@@ -40,6 +46,7 @@ __all__ = [
     "score",
     "format_report",
     "read_jsonl",
+    "mention_scores",
     "evaluate_files",
 ]
 
@@ -163,6 +170,7 @@ class EvalReport:
     has_roles: bool = False
     has_claims: bool = False
     has_code: bool = False
+    mentions: dict[str, PRF] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -181,6 +189,8 @@ class EvalReport:
             }
         if self.has_code:
             out["code"] = self.code.to_json()
+        if self.mentions:
+            out["mentions"] = {t: prf.to_json() for t, prf in self.mentions.items()}
         return out
 
 
@@ -388,6 +398,13 @@ def format_report(report: EvalReport, title: str = "") -> str:
     if report.has_claims:
         fields = ", ".join(f"{k} {c}/{n}" for k, (c, n) in report.claim_fields.items() if n)
         lines.append(f"claim fields correct (matched claims with the field in gold): {fields}")
+    if report.mentions:
+        lines.append("")
+        lines.append("mention level (spaCy's span scorer: same tokens, same type)")
+        lines.append(f"{'type':<10} {'gold':>5} {'pred':>5} | {'P':>5} {'R':>5} {'F1':>5}")
+        for t, prf in report.mentions.items():
+            lines.append(f"{t:<10} {prf.tp + prf.fn:>5} {prf.tp + prf.fp:>5} | "
+                         f"{prf.precision:5.2f} {prf.recall:5.2f} {prf.f1:5.2f}")
     return "\n".join(lines)
 
 
@@ -401,22 +418,100 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
     return records
 
 
+def mention_scores(
+    gold_records: Iterable[Mapping[str, Any]],
+    pred_records: Iterable[Mapping[str, Any]],
+    texts: Mapping[str, Mapping[str, str]],
+) -> dict[str, PRF]:
+    """Mention-level P/R/F1 per type and ``"micro"``, by spaCy's span scorer.
+
+    ``texts`` maps a paper id to its fields (``{"title": ..., "abstract": ...}``); gold records
+    need ``"mentions"`` with ``field``, ``start``, ``end`` and ``type``. Mentions are put on the
+    tokens of a blank English tokenizer (a span covering part of a token takes the whole token),
+    gold and predicted alike, and only the types the gold set annotates are scored. An empty dict
+    when no gold record has mentions.
+    """
+    import spacy  # only here: the rest of scoring needs no pipeline
+    from spacy.scorer import Scorer
+    from spacy.training import Example
+
+    gold_list = [g for g in gold_records if g.get("mentions") is not None]
+    if not gold_list:
+        return {}
+    types = sorted({m["type"] for g in gold_list for m in g["mentions"]})
+    preds = {r["id"]: r for r in pred_records}
+    nlp = spacy.blank("en")
+    examples = []
+    for g in gold_list:
+        fields = texts.get(g["id"], {})
+        for name, text in fields.items():
+            if not text:
+                continue
+
+            def on(doc, mentions):
+                spans = [doc.char_span(m["start"], m["end"], label=m["type"], alignment_mode="expand")
+                         for m in mentions if m.get("field", "abstract") == name and m["type"] in types]
+                doc.spans["kg"] = [s for s in spans if s is not None]
+                return doc
+
+            reference = on(nlp.make_doc(text), g["mentions"])
+            predicted = on(nlp.make_doc(text), preds.get(g["id"], {}).get("entities", []))
+            examples.append(Example(predicted, reference))
+    scores = Scorer.score_spans(examples, "spans", getter=lambda doc, attr: doc.spans.get("kg", []),
+                                allow_overlap=True, labeled=True)
+    gold_counts = {t: 0 for t in types}
+    pred_counts = {t: 0 for t in types}
+    for eg in examples:  # the scorer counts each (type, tokens) of a text once
+        for doc, counts in ((eg.reference, gold_counts), (eg.predicted, pred_counts)):
+            for label, _, _ in {(s.label_, s.start, s.end) for s in doc.spans["kg"]}:
+                counts[label] += 1
+    out = {}
+    per_type = scores.get("spans_per_type") or {}
+    for t in [*types, "micro"]:
+        g = sum(gold_counts.values()) if t == "micro" else gold_counts[t]
+        p = sum(pred_counts.values()) if t == "micro" else pred_counts[t]
+        recall = scores["spans_r"] if t == "micro" else per_type.get(t, {}).get("r", 0.0)
+        tp = round(recall * g) if g else 0
+        out[t] = PRF(tp, max(0, p - tp), max(0, g - tp))
+    return out
+
+
 def evaluate_files(gold_path, pred_path=None, input_path=None, nlp=None) -> EvalReport:
     """Score ``pred_path`` (``kg extract`` JSONL) against ``gold_path``, or extract ``input_path``
-    first (with ``nlp``, built when not given) and score that."""
-    gold = read_jsonl(gold_path)
-    if pred_path is not None:
-        return score(gold, read_jsonl(pred_path))
-    if input_path is None:
-        raise InputError("give predictions (PRED.jsonl) or an input file to extract (--input)")
-    from . import extract as extract_module  # spaCy only when extraction is asked for
+    first (with ``nlp``, built when not given) and score that.
 
-    papers = _read_papers(input_path)
-    wanted = {g["id"] for g in gold}
-    papers = [p for p in papers if p.id in wanted]
-    nlp = nlp or extract_module.build_nlp()
-    preds = [x.to_json() for x in extract_module.extract(papers, nlp)]
-    return score(gold, preds)
+    ``gold_path`` may be a SciERC file (:mod:`kg.scierc`): its entities of kg's types are the
+    gold, and its abstracts the input when neither predictions nor an input are given.
+    """
+    from . import scierc
+
+    papers = None
+    if scierc.is_scierc(gold_path):
+        documents = list(scierc.read(gold_path))
+        gold = [d.gold_record() for d in documents]
+        if input_path is None:
+            papers = [d.paper() for d in documents]
+    else:
+        gold = read_jsonl(gold_path)
+    if pred_path is not None:
+        preds = read_jsonl(pred_path)
+        if papers is None and input_path is not None:
+            papers = _read_papers(input_path)
+    else:
+        if papers is None:
+            if input_path is None:
+                raise InputError("give predictions (PRED.jsonl) or an input file to extract (--input)")
+            wanted = {g["id"] for g in gold}
+            papers = [p for p in _read_papers(input_path) if p.id in wanted]
+        from . import extract as extract_module  # spaCy only when extraction is asked for
+
+        nlp = nlp or extract_module.build_nlp()
+        preds = [x.to_json() for x in extract_module.extract(papers, nlp)]
+    report = score(gold, preds)
+    if papers is not None:
+        texts = {p.id: {"title": p.title, "abstract": p.abstract} for p in papers}
+        report.mentions = mention_scores(gold, preds, texts)
+    return report
 
 
 def _read_papers(path):
