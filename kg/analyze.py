@@ -126,7 +126,7 @@ def project(graph: Graph, *, claims: bool = True) -> "nx.DiGraph":
             if kind == "Paper":
                 title = _text(graph, node, ns.DCTERMS.title)
                 attrs.update(
-                    label=title,
+                    label=title or _text(graph, node, RDFS.label),  # an untitled paper's label quotes its abstract
                     title=title,
                     paper_id=_text(graph, node, ns.DCTERMS.identifier),
                     url=_text(graph, node, ns.SDO.url),

@@ -81,6 +81,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     console = _console()
     console.print(table)
     console.print(_balance(result.ingest, result.papers), markup=False, soft_wrap=True)
+    if note := _untitled_note(result.ingest):
+        console.print(note, markup=False, soft_wrap=True)
     for name, path in result.outputs.items():
         console.print(f"wrote {name}: {path}")
     for err in result.ingest.skipped[:10]:
@@ -136,9 +138,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
         f"({report.merged} duplicates merged, {len(report.skipped)} records skipped)",
         soft_wrap=True,
     )
+    if note := _untitled_note(report):
+        console.print(note, markup=False, soft_wrap=True)
     for err in report.skipped:
         console.print(f"skipped {_one_line(str(err))}", markup=False, soft_wrap=True)  # one line each, no escapes
     return 0
+
+
+def _untitled_note(report) -> str:
+    """One line for every paper read without a title (not one per record)."""
+    if not report.untitled:
+        return ""
+    n = report.untitled
+    return (f"note: {n} paper{'s have' if n != 1 else ' has'} no title; "
+            f"{'their ids are' if n != 1 else 'its id is'} made from the abstract (untitled-<hash>) unless the input gives one")
 
 
 @command("validate")

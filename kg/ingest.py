@@ -86,6 +86,8 @@ class IngestReport:
     merged: int = 0
     skipped: list[RecordError] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    untitled: int = 0
+    """Papers read without a title (their ids come from their abstracts): said once, not per record."""
 
     @property
     def kept(self) -> int:
@@ -155,20 +157,23 @@ def _title_key(title: str) -> str:
 
 
 def paper_id(
-    title: str, id: str | None = None, arxiv_id: str | None = None, doi: str | None = None
+    title: str, id: str | None = None, arxiv_id: str | None = None, doi: str | None = None, abstract: str = ""
 ) -> str:
-    """The stable id of a paper: its own id, else ``arxiv:<id>``, else ``doi:<doi>``, else from its title.
+    """The stable id of a paper: its own id, else ``arxiv:<id>``, else ``doi:<doi>``, else from its
+    title, else (an abstract without a title) from its abstract.
 
     A title-derived id is ``<slug>-<hash>``: the same title in any case, punctuation or
-    spacing gives the same id.
+    spacing gives the same id. An abstract-derived one is ``untitled-<hash>``, by the same rule.
 
     Raises ``ValueError`` when ``arxiv_id`` or ``doi`` is malformed, or when there is
-    neither a title nor an id (the readers check this first and raise ``RecordError``).
+    neither a title, an abstract nor an id (the readers check this first and raise ``RecordError``).
 
     >>> paper_id("Attention Is All You Need") == paper_id("attention is all you need!")
     True
     >>> paper_id("ignored", id="  P-17 ")
     'P-17'
+    >>> paper_id("", abstract="We study X.") == paper_id("", abstract="we study x")
+    True
     """
     if id is not None and str(id).strip():
         return str(id).strip()
@@ -183,9 +188,12 @@ def paper_id(
             raise ValueError(f"not a DOI: {doi!r}")
         return f"doi:{bare.lower()}"
     key = _title_key(title)
+    if key:
+        return f"{slugify(title)}-{short_hash(key)}"
+    key = _title_key(abstract)
     if not key:
-        raise ValueError("a paper needs a title or an id")
-    return f"{slugify(title)}-{short_hash(key)}"
+        raise ValueError("a paper needs a title, an abstract or an id")
+    return f"untitled-{short_hash(key)}"
 
 
 # --------------------------------------------------------------------------- lines
@@ -453,13 +461,18 @@ class _Fields:
         cleaned = _clean(value)
         return cleaned if _visible(cleaned) else None
 
-    def required(self, key: str) -> str:
-        """A text field that must be present and non-blank, cleaned."""
+    def required(self, key: str, blank_ok: bool = False) -> str:
+        """A text field that must be present and non-blank, cleaned. With ``blank_ok``, a missing
+        or blank field is ``""``; one whose characters are all invisible is still refused."""
         if self.raw.fields.get(key) is None:
+            if blank_ok:
+                return ""
             raise self.error(f"{self.name(key)} is missing; add one or remove the record")
         cleaned = self.text(key)
         if cleaned is None:
             raw = str(self.raw.fields.get(key))
+            if blank_ok and not raw.strip():
+                return ""
             if raw.strip():
                 raise self.error(
                     f"{self.name(key)} has no visible characters (only controls or format marks); "
@@ -547,7 +560,7 @@ def _build(path: str, raw: _Raw, max_chars: int, names: Mapping[str, str]) -> Pa
     f = _Fields(path, raw, names)
     if problem := _surrogate_problem(raw.fields):
         raise f.error(problem)
-    title = f.required("title")
+    title = f.required("title", blank_ok=True)  # an abstract alone is a paper (PwC, SciERC, abstract-only CSVs)
     abstract = f.required("abstract")
     if len(title) > MAX_TITLE_CHARS:
         raise f.error(
@@ -564,7 +577,7 @@ def _build(path: str, raw: _Raw, max_chars: int, names: Mapping[str, str]) -> Pa
     doi = f.doi()
     own = f.own_id()
     return Paper(
-        id=paper_id(title, id=own, arxiv_id=arxiv_id, doi=doi),
+        id=paper_id(title, id=own, arxiv_id=arxiv_id, doi=doi, abstract=abstract),
         title=title,
         abstract=abstract,
         url=url,
@@ -1463,7 +1476,9 @@ def _read_file(
         report.read += 1
         if isinstance(item, _Raw):
             try:
-                yield _build(str(path), item, max_chars, fmt.field_names)
+                paper = _build(str(path), item, max_chars, fmt.field_names)
+                report.untitled += not paper.title
+                yield paper
                 continue
             except RecordError as err:
                 item = err
@@ -1493,7 +1508,9 @@ def dedupe(papers: Iterable[Paper], report: IngestReport | None = None) -> Itera
     """
     seen: set[tuple[str, str]] = set()
     for paper in papers:
-        keys = {("id", paper.id), ("title", _title_key(paper.title))}
+        keys = {("id", paper.id)}
+        if paper.title:
+            keys.add(("title", _title_key(paper.title)))
         if paper.arxiv_id:
             keys.add(("arxiv", paper.arxiv_id.lower()))
         if paper.doi:

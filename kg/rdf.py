@@ -26,7 +26,7 @@ from .atomic import write_atomically
 from .errors import GraphError
 from .link import LinkedCorpus
 from .model import Entity
-from .textnorm import name_key, short_hash, slugify, title_words
+from .textnorm import name_key, short_hash, slugify, title_words, untitled_label
 from .vocab import KG, bind_prefixes
 
 __all__ = [
@@ -246,11 +246,12 @@ def triples(
         p = iri(p_iri)
         yield p, RDF.type, KG.Paper
         yield p, DCTERMS.identifier, text(paper.id)
-        yield p, DCTERMS.title, text(paper.title)
+        if paper.title:
+            yield p, DCTERMS.title, text(paper.title)
         for word in title_words(paper.title):
             yield p, KG.titleWord, text(word)
         yield p, DCTERMS.abstract, text(paper.abstract)
-        yield p, RDFS.label, text(paper.title)
+        yield p, RDFS.label, text(paper.title or untitled_label(paper.abstract))
         if paper.url:
             yield p, SDO.url, terms.typed(paper.url, _XSD_ANY_URI)
         for author in paper.authors:

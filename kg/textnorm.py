@@ -25,6 +25,7 @@ __all__ = [
     "name_key",
     "title_words",
     "title_word",
+    "untitled_label",
 ]
 
 _NON_ALNUM = re.compile(r"[\W_]+")
@@ -60,6 +61,16 @@ def slugify(text: str, max_length: int = 48) -> str:
     if not slug and words:
         slug = words[0][:max_length]
     return slug or "untitled"
+
+
+def untitled_label(abstract: str, words: int = 8) -> str:
+    """A display name for a paper without a title: its abstract's first words.
+
+    >>> untitled_label("We study the problem of learning to rank from implicit feedback at scale.")
+    'Untitled: We study the problem of learning to rank …'
+    """
+    head = abstract.split()
+    return "Untitled: " + " ".join(head[:words]) + (" …" if len(head) > words else "")
 
 
 def short_hash(text: str, length: int = 8) -> str:

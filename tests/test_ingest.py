@@ -316,9 +316,9 @@ def test_dedupe_on_its_own():
 
 BAD_RECORDS = {
     # file: (lines of the errors in order, titles still read)
-    "records.jsonl": ([2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13], ["Valid Paper One", "Valid Paper Two"]),
+    "records.jsonl": ([2, 3, 5, 6, 7, 8, 9, 10, 12, 13], ["Valid Paper One", "", "Valid Paper Two"]),
     "array.json": ([3, 4], ["Array Paper One", "Array Paper Two"]),
-    "rows.csv": ([3, 4, 5, 8, 9, 11], ["Valid CSV Paper One", "Quoted Multi-line Paper", "Valid CSV Paper Two"]),
+    "rows.csv": ([3, 4, 5, 8, 11], ["Valid CSV Paper One", "Quoted Multi-line Paper", "", "Valid CSV Paper Two"]),
     "pairs.txt": ([6, 10], ["First Trending Paper", "Third Trending Paper"]),
     "entries.bib": ([7, 13, 18, 23, 31], ["Valid BibTeX Paper One", "Valid BibTeX Paper Two"]),
     "feed.atom": ([10, 17], ["Valid Atom Paper One", "Valid Atom Paper Two"]),
@@ -328,7 +328,7 @@ BAD_RECORDS = {
         [3, 4, 5],
         ["BOM And CRLF Paper", "Escaped Bell[31m Red[0m Title", "Noncharacters Stripped", "Bidi Override Title"],
     ),
-    "controls.tsv": ([3], ["Tab Separated [2JClear Screen", "Valid TSV Paper"]),
+    "controls.tsv": ([], ["Tab Separated [2JClear Screen", "", "Valid TSV Paper"]),
     "mac_cr.csv": ([3], ["Mac Paper One", "Mac Paper Two"]),
 }
 
@@ -345,7 +345,7 @@ def test_bad_records_are_skipped_with_their_line_and_good_ones_kept(name):
     assert balanced(papers, report)
 
 
-@pytest.mark.parametrize("name", sorted(BAD_RECORDS))
+@pytest.mark.parametrize("name", sorted(name for name, (lines, _) in BAD_RECORDS.items() if lines))
 def test_fail_mode_raises_the_first_bad_record(name):
     lines, _ = BAD_RECORDS[name]
     with pytest.raises(RecordError) as caught:
@@ -358,7 +358,6 @@ def test_fail_mode_raises_the_first_bad_record(name):
     [
         ("records.jsonl", 2, "line is not valid JSON (Expecting property name enclosed in double quotes at column 45); fix the line or remove it"),
         ("records.jsonl", 3, "not a JSON object"),
-        ("records.jsonl", 4, "title is missing"),
         ("records.jsonl", 5, "abstract is empty"),
         ("records.jsonl", 6, "title is a number, not a string"),
         ("records.jsonl", 7, "authors is an object"),
@@ -383,7 +382,6 @@ def test_fail_mode_raises_the_first_bad_record(name):
         ("bom_crlf.jsonl", 3, "line is not valid JSON (Invalid control character at column 57)"),
         ("bom_crlf.jsonl", 4, "title has no visible characters (only controls or format marks)"),
         ("bom_crlf.jsonl", 5, "title holds a lone surrogate \\ud83d at character 19"),
-        ("controls.tsv", 3, "title is empty"),
         ("mac_cr.csv", 3, "row has 4 fields but the header (line 1) has 3"),
     ],
 )
