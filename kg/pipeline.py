@@ -101,13 +101,14 @@ def extract_to_jsonl(
     on_error: str = "skip",
     model: str | None = None,
     patterns: Sequence[Path] = (),
+    exclude: Sequence[str] = ("ner",),
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Extraction], IngestReport]:
     """``kg extract``: read, extract, and write one JSON object per paper to ``out``."""
     from .extract import DEFAULT_MODEL, build_nlp, extract
 
     report = IngestReport()
-    nlp = build_nlp(model or DEFAULT_MODEL, patterns=patterns)
+    nlp = build_nlp(model or DEFAULT_MODEL, patterns=patterns, exclude=exclude)
     extractions = []
     for extraction in extract(_papers(inputs, format, on_error, report), nlp):
         extractions.append(extraction)

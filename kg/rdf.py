@@ -196,6 +196,10 @@ class _TermsOf:
         return term
 
 
+#: which finders a mention's ``source`` names (a paper's mention node unions its occurrences')
+_FINDERS = {"model": frozenset({"model"}), "rules": frozenset({"rules"}), "both": frozenset({"model", "rules"})}
+
+
 def triples(
     corpus: LinkedCorpus, base: str = DEFAULT_BASE, terms: Terms = RDFLIB_TERMS, *, entities: bool = True
 ) -> Iterator[tuple]:
@@ -263,19 +267,23 @@ def triples(
         if paper.doi:
             yield p, KG.doi, text(paper.doi)
 
-        # one mention node per (paper, entity): the first occurrence is the evidence, roles merge
+        # one mention node per (paper, entity): the first occurrence is the evidence, roles merge;
+        # confidence and model score are the best of the occurrences, the finders their union
         first: dict[str, tuple] = {}
         for mention in extraction.mentions:
             entity_key = corpus.key_of.get(mention.canonical)
             if entity_key is None:
                 continue
             role = corpus.entities[entity_key].papers.get(paper.id, mention.role)
+            finders = _FINDERS[mention.source]
             if entity_key not in first:
-                first[entity_key] = (mention, role, mention.confidence)
+                first[entity_key] = (mention, role, mention.confidence, finders, mention.model_score)
             else:
-                kept, kept_role, best = first[entity_key]
-                first[entity_key] = (kept, kept_role, max(best, mention.confidence))
-        for entity_key, (mention, role, score) in sorted(first.items()):
+                kept, kept_role, best, found, model_best = first[entity_key]
+                if mention.model_score is not None:
+                    model_best = mention.model_score if model_best is None else max(model_best, mention.model_score)
+                first[entity_key] = (kept, kept_role, max(best, mention.confidence), found | finders, model_best)
+        for entity_key, (mention, role, score, found, model_score) in sorted(first.items()):
             entity = corpus.entities[entity_key]
             e = entity_iris[entity_key]
             yield p, const(_PAPER_LINK[(entity.type, role)]), e
@@ -289,6 +297,9 @@ def triples(
             yield m, KG.start, number(mention.start)
             yield m, KG.end, number(mention.end)
             yield m, KG.confidence, confidence(score)
+            yield m, KG.foundBy, text("both" if len(found) == 2 else next(iter(found)))
+            if model_score is not None:
+                yield m, KG.modelScore, confidence(model_score)
             yield m, PROV.wasDerivedFrom, p
 
         for index, claim in enumerate(extraction.claims):

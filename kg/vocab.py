@@ -101,6 +101,8 @@ class KG(ns.DefinedNamespace):
     paperCount: URIRef  # Entity -> number of papers that mention it.
     nameKey: URIRef  # Entity -> a lower-cased name or alias, for case-insensitive lookups by index.
     titleWord: URIRef  # Paper -> a normalised word of its title, for title searches by index.
+    foundBy: URIRef  # Mention -> "model" | "rules" | "both": which part of the extractor found it.
+    modelScore: URIRef  # Mention -> xsd:decimal in [0, 1], the span model's probability.
 
     # Annotation property
     status: URIRef  # "reserved": defined but not yet written by kg.

@@ -89,6 +89,8 @@ def valid_graph() -> rdflib.Graph:
     g.add((MENTION, KG.role, Literal("proposed")))
     g.add((MENTION, KG.evidence, Literal("We propose PARL.")))
     g.add((MENTION, KG.confidence, dec("0.9")))
+    g.add((MENTION, KG.foundBy, Literal("both")))
+    g.add((MENTION, KG.modelScore, dec("0.87")))
     g.add((MENTION, KG.field, Literal("abstract")))
     g.add((MENTION, KG.start, Literal(11)))
     g.add((MENTION, KG.end, Literal(15)))
@@ -137,6 +139,28 @@ def test_paper_without_abstract():
     report = validate(g)
     assert_rejected(report, PAPER, "MinCountConstraintComponent", DCTERMS.abstract)
     assert "exactly one dcterms:abstract" in report.summary()
+
+
+def test_paper_without_a_title_conforms():
+    g = valid_graph()
+    g.remove((PAPER, DCTERMS.title, None))  # an abstract without a title is a paper
+    assert validate(g).conforms
+
+
+@pytest.mark.parametrize("value", ["ner", "", "Model"])
+def test_mention_found_by_something_unknown(value):
+    g = valid_graph()
+    g.set((MENTION, KG.foundBy, Literal(value)))
+    assert_rejected(validate(g), MENTION, "InConstraintComponent", KG.foundBy)
+
+
+def test_mention_without_found_by_or_with_a_model_score_out_of_range():
+    g = valid_graph()
+    g.remove((MENTION, KG.foundBy, None))
+    assert_rejected(validate(g), MENTION, "MinCountConstraintComponent", KG.foundBy)
+    g = valid_graph()
+    g.set((MENTION, KG.modelScore, dec("1.5")))
+    assert_rejected(validate(g), MENTION, "MaxInclusiveConstraintComponent", KG.modelScore)
 
 
 def test_paper_with_empty_abstract():

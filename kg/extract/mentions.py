@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
+import numpy
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
@@ -15,6 +16,8 @@ from spacy.tokens import Doc, Span
 from .. import acronyms
 from ..textnorm import canonical_key, singular
 
+from . import merge as merging
+from .spans import KG_TYPES, SPANS_KEY
 from .wordlists import _cue, _cues, _heads
 
 @Language.factory("kg_acronyms")
@@ -81,6 +84,19 @@ def _mention_span(doc: Doc, start: int, end: int, label: str, confidence: float,
     return span
 
 
+def _before_parenthesis(span: Span) -> Span | None:
+    """``span`` without a parenthesis it ends in ("Dynamic Time Warping (DTW)" -> "Dynamic Time
+    Warping"); None when nothing is left or it starts inside one."""
+    if span[0].text in {"(", ")"}:
+        return None
+    cut = next((t.i for t in span if t.text == "("), None)
+    if cut is None:
+        return span
+    if cut == span.start:
+        return None
+    return Span(span.doc, span.start, cut, label=span.label_)
+
+
 def _elided_long_form(doc: Doc, end: int, short: str, longs: list[Span], shorts: list[Span]) -> bool:
     """Whether the one word before ``end`` is the head of a long form whose modifiers are shared
     with the long form defined just before it: "Sign Language Recognition (SLR) and Translation
@@ -145,9 +161,9 @@ _SUFFIX_TECHNICAL = ("al", "ic", "ive", "ous", "ar", "ary", "ed")
 _POSITIONAL = ("-level", "-order", "-scale", "-grained", "-wise", "-stage", "-step", "-time")
 
 
-@Language.factory("kg_mentions")
-def _make_mentions(nlp: Language, name: str) -> "MentionFinder":
-    return MentionFinder(nlp.vocab)
+@Language.factory("kg_mentions", default_config={"merge": "rules", "min_score": 0.5})
+def _make_mentions(nlp: Language, name: str, merge: str, min_score: float) -> "MentionFinder":
+    return MentionFinder(nlp.vocab, merge=merge, min_score=min_score)
 
 
 class MentionFinder:
@@ -158,7 +174,11 @@ class MentionFinder:
     Overlaps are resolved longest-first with the stronger source winning ties.
     """
 
-    def __init__(self, vocab=None) -> None:
+    def __init__(self, vocab=None, merge: str = "rules", min_score: float = 0.5) -> None:
+        if merge not in merging.STRATEGIES:
+            raise ValueError(f"unknown merge strategy {merge!r}; choose one of {', '.join(merging.STRATEGIES)}")
+        self.merge = merge
+        self.min_score = min_score
         heads = _heads()
         self.appositions = None
         self.proposals = None
@@ -247,9 +267,13 @@ class MentionFinder:
             (_glue(c[0], variants=c[3] == "acronym-use") if c[3] in {"lexicon", "name", "acronym-use"} else c[0], *c[1:])
             for c in candidates
         ]
+        model = self.model_spans(doc)
+        if self.merge == "candidates":  # the model's spans compete with the rules' own candidates
+            candidates.extend((span, span.label_, round(score, 2), "model") for span, score in model)
         chosen = self.resolve(doc, candidates)
         named_at = {m.start for m in chosen if m._.kg_source != "phrase"}
         chosen = [m for m in chosen if not _describes_a_name(m, named_at)]
+        model = [(span, score) for span, score in model if not _describes_a_name(span, named_at, "model")]
         # a chunk holding a container word names a task before it, also when the parse roots it
         # elsewhere: "[Video Captioning] Challenge 2020 Summary"
         containers = [*chosen, *(c for c in chunks if len(c) >= 3 and any(t.lemma_.lower() in _cue("task_containers") for t in c[1:]))]
@@ -314,8 +338,62 @@ class MentionFinder:
         for core in self.kind_cores([*chosen, *nested.values()]):
             nested.setdefault((core.start, core.end), core)
         taken = {(m.start, m.end) for m in chosen}
-        doc.spans["kg_mentions"] = sorted([*chosen, *(n for k, n in nested.items() if k not in taken)], key=lambda m: m.start)
+        found = sorted([*chosen, *(n for k, n in nested.items() if k not in taken)], key=lambda m: m.start)
+        doc.spans["kg_mentions"] = merging.merge(found, model, self.merge, self._model_mention)
         return doc
+
+    def model_spans(self, doc: Doc) -> list[tuple[Span, float]]:
+        """The span model's spans of kg's types (``doc.spans["kg_model"]``) with their
+        probabilities, at least ``min_score``, put in kg's conventions the rules keep too
+        (``eval/README.md``): a definition's parenthesis cut off ("recurrent neural networks
+        (RNNs)" names the long form; the acronym pair is the rules'), coordinations split, articles
+        and "novel" trimmed, generic phrases ("the proposed method"), plural descriptions of a class
+        of methods ("gradient estimation strategies") and a name's generic head ("Llama 3 model")
+        left out, and a Dataset only when it is a name (kg's datasets are named resources;
+        SciERC's Material, which the model learnt them from, is any data: "images")."""
+        group = doc.spans.get(SPANS_KEY)
+        if not group or self.merge == "rules":
+            return []
+        scores = group.attrs.get("scores")
+        scores = [] if scores is None else [float(x) for x in numpy.asarray(scores).reshape(-1)]
+        out = []
+        for i, found in enumerate(group):
+            score = scores[i] if i < len(scores) else 1.0
+            if found.label_ not in KG_TYPES or score < self.min_score:
+                continue
+            whole = _before_parenthesis(found)
+            for piece in _split_coordination(whole) if whole is not None else ():
+                span = self._model_piece(piece, found.label_)
+                if span is not None:
+                    out.append((span, score))
+        return out
+
+    def _model_piece(self, piece: Span, label: str) -> Span | None:
+        """One conjunct of a model span in kg's conventions, or None (see :meth:`model_spans`)."""
+        doc = piece.doc
+        trimmed = self.trim(piece, keep_generic_tail=True)
+        if trimmed is None or self._generic(trimmed) or all(
+            t.is_punct or t.lower_ in self.generic or t.lower_ in self.dropped or t.lower_ in self.evaluative for t in trimmed
+        ):
+            return None
+        span = Span(doc, trimmed.start, trimmed.end, label=label)
+        title_case = all(t.is_title for t in span)  # where "A Hybrid Approach" names no "Hybrid"
+        if len(span) >= 2 and span[-1].lemma_.lower() in _cue("name_heads") and all(
+            is_name_like(t.text) or (t.pos_ == "PROPN" and not title_case) or t.like_num or t.text == "-" for t in span[:-1]
+        ):
+            span = Span(doc, span.start, span.end - 1, label=label)  # "MBRL methods", "Llama 3 model"
+        if label == "Method" and _class_of_things(span):
+            return None
+        if label == "Dataset" and not (
+            any(is_name_like(t.text) or t.like_num or (t.is_title and not t.is_sent_start) for t in span)
+            or (doc, span.start, span.end) in self._lexicon_at
+        ):
+            return None
+        return span
+
+    @staticmethod
+    def _model_mention(span: Span, label: str, confidence: float, source: str) -> Span:
+        return _mention_span(span.doc, span.start, span.end, label, confidence, source)
 
     def nested_tasks(self, mentions: list[Span]) -> list[Span]:
         """Tasks named inside a method or dataset name: "[Intrusion Detection] System",
@@ -845,7 +923,8 @@ class MentionFinder:
             start += 1
         return start > span.start and canonical_key(span.doc[start : span.end].text) in self.generic_phrases
 
-    _PRIORITY = {"appositive": 5, "described": 5, "lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2, "phrase": 1}
+    _PRIORITY = {"appositive": 5, "described": 5, "lexicon": 4, "acronym-long": 3, "acronym-short": 3, "acronym-use": 3, "name": 2,
+                 "model": 1.5, "phrase": 1}
 
     def resolve(self, doc: Doc, candidates: list[tuple[Span, str, float, str]]) -> list[Span]:
         typed_phrases = [
@@ -1026,13 +1105,13 @@ def _inside_new_description(span: Span) -> bool:
     return False
 
 
-def _describes_a_name(span: Span, named_at: set[int]) -> bool:
+def _describes_a_name(span: Span, named_at: set[int], source: str | None = None) -> bool:
     """A generic description set beside a name: "we propose Meta-Explore, [a hierarchical navigation
     method] ...", "[a novel policy gradient algorithm], Pairwise Proximal Policy Optimization (P3O)"
     say what the name is; the description is not another entity. ``named_at``: start tokens of names."""
     root = span.root
     head = root.head
-    if span._.kg_source not in {"phrase", "described"} or root.lemma_.lower() not in _cue("name_heads"):
+    if (source or span._.kg_source) not in {"phrase", "described", "model"} or root.lemma_.lower() not in _cue("name_heads"):
         return False
     doc = span.doc
     if span.end + 1 < len(doc) and doc[span.end].text == "," and (
