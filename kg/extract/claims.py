@@ -122,9 +122,12 @@ def _claim(sent: Span, mentions: list[Mention], main_method: str | None) -> Clai
     inside = [m for m in mentions if m.field == "abstract" and sent.start_char <= m.start < sent.end_char]
     text = sent.text
     value, unit, value_text = _claim_value(text)
-    metric = _measure_after_value(sent, value_text) or next((m.text for m in inside if m.type == "Metric"), None)
-    if metric is None:
-        metric = _measure_in_words(sent)
+    # a Metric the span model alone found comes after the measure read from how the result is said:
+    # it finds every measure a sentence names, not the one the result is about
+    metric = (_measure_after_value(sent, value_text)
+              or next((m.text for m in inside if m.type == "Metric" and m.source != "model"), None)
+              or _measure_in_words(sent)
+              or next((m.text for m in inside if m.type == "Metric"), None))
     dataset = next((m.text for m in inside if m.type == "Dataset"), None)
     methods = [m for m in inside if m.type == "Method"]
     compared_to, cue_char = _compared_to(sent, methods)

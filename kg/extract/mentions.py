@@ -17,7 +17,7 @@ from .. import acronyms
 from ..textnorm import canonical_key, singular
 
 from . import merge as merging
-from .spans import KG_TYPES, SPANS_KEY
+from .spans import END_TAGS, KG_TYPES, SPANS_KEY, START_TAGS
 from .wordlists import _cue, _cues, _heads
 
 @Language.factory("kg_acronyms")
@@ -377,6 +377,8 @@ class MentionFinder:
         ):
             return None
         span = Span(doc, trimmed.start, trimmed.end, label=label)
+        if span[0].tag_ not in START_TAGS or span[-1].tag_ not in END_TAGS:
+            return None  # a piece of a split coordination that is no noun phrase: "discrete" (and continuous ...)
         title_case = all(t.is_title for t in span)  # where "A Hybrid Approach" names no "Hybrid"
         if len(span) >= 2 and span[-1].lemma_.lower() in _cue("name_heads") and all(
             is_name_like(t.text) or (t.pos_ == "PROPN" and not title_case) or t.like_num or t.text == "-" for t in span[:-1]

@@ -11,7 +11,8 @@ measurement on the dev sets (README, "Extraction quality"):
 ``model-first``  every model span, except where a strong rule mention (a lexicon name, an acronym
                  pair, a coined name, a described or appositive name) overlaps it; the rules'
                  weak mentions (noun phrases typed by their head word) only where no model span is
-``union``        both, overlaps and all (but a model span inside a rule mention of its type)
+``union``        both, overlaps and all (but a model span inside a rule mention of its type, or
+                 inside a strong rule name)
 ``candidates``   the model's spans join the rules' candidates before the rules choose among them
                  (above noun phrases typed by their head word, below every named source), so the
                  rules' later passes (nested tasks, descriptions of a name) see them too
@@ -91,9 +92,11 @@ def merge(
         return sorted(rules, key=lambda s: (s.start, s.end))
     if strategy == "union":
         kept_rules = list(rules)
-        # one entity per thing: a model span inside a rule mention of its type adds nothing
+        # one entity per thing: a model span inside a rule mention of its type adds nothing, nor one
+        # inside a name the rules are sure of (a defined long form, a known name), whatever its type
         added = [(s, p) for s, p in fresh if not any(
-            r.start <= s.start and s.end <= r.end and r.label_ == s.label_ for r in rules)]
+            r.start <= s.start and s.end <= r.end and (r.label_ == s.label_ or r._.kg_source in STRONG_SOURCES)
+            for r in rules)]
     elif strategy == "rules-first":
         kept_rules = list(rules)
         taken = _mark(kept_rules, length)
