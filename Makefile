@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
 model: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[train]'
 	$(BIN)/kg train
 
 clean:

@@ -48,6 +48,9 @@ __all__ = [
     "project",
     "bipartite",
     "cooccurrence",
+    "relation_graph",
+    "relations",
+    "ENTITY_RELATIONS",
     "find_node",
     "central",
     "communities",
@@ -88,7 +91,17 @@ RELATIONS = (
     KG.onDataset,
     KG.measuredBy,
     KG.outperforms,
+    KG.usedFor,
+    KG.evaluates,
+    KG.comparedWith,
+    KG.kindOf,
 )
+
+#: the relations between two entities that sentences state (read by kg's relation classifier)
+ENTITY_RELATIONS = ("usedFor", "evaluates", "comparedWith", "kindOf")
+
+#: how many evidence sentences a relation edge of the projection keeps
+EVIDENCE_PER_EDGE = 5
 
 
 def _local(iri: URIRef) -> str:
@@ -158,8 +171,47 @@ def project(graph: Graph, *, claims: bool = True) -> "nx.DiGraph":
     for predicate in RELATIONS:
         relation = _local(predicate)
         for s, o in graph.subject_objects(predicate):
-            if str(s) in out and str(o) in out:
+            if str(s) in out and str(o) in out and not out.has_edge(str(s), str(o)):
                 out.add_edge(str(s), str(o), relation=relation)
+    _relation_evidence(graph, out)
+    return out
+
+
+def _relation_evidence(graph: Graph, out: "nx.DiGraph") -> None:
+    """Give each entity-relation edge of the projection its paper count, best confidence and
+    evidence sentences (from the kg:Relation it reifies and its kg:RelationEvidence)."""
+    for relation in graph.subjects(RDF.type, KG.Relation):
+        s, p, o = (graph.value(relation, term) for term in (RDF.subject, RDF.predicate, RDF.object))
+        if s is None or o is None or not out.has_edge(str(s), str(o)) or out.edges[str(s), str(o)]["relation"] != _local(p):
+            continue
+        found = []
+        for evidence in graph.subjects(KG.supports, relation):
+            paper = graph.value(evidence, ns.PROV.wasDerivedFrom)
+            found.append((-_number(graph, evidence, KG.confidence, 0.0), _text(graph, evidence, KG.evidence),
+                          _text(graph, paper, ns.DCTERMS.title) or _text(graph, paper, RDFS.label)))
+        found.sort()
+        out.edges[str(s), str(o)].update(
+            papers=int(_number(graph, relation, KG.paperCount, 0)),
+            confidence=-found[0][0] if found else 0.0,
+            evidence=[sentence for _, sentence, _ in found[:EVIDENCE_PER_EDGE]],
+            evidence_papers=[title for _, _, title in found[:EVIDENCE_PER_EDGE]],
+        )
+
+
+def relation_graph(projection: "nx.DiGraph", relations: tuple[str, ...] = ENTITY_RELATIONS) -> "nx.DiGraph":
+    """The entities and the relations sentences state between them (``relations``, by their
+    kg local names), as a directed graph: nodes keep the projection's attributes, edges its
+    ``relation``, ``papers``, ``confidence`` and ``evidence``. Entities in no such relation are left out.
+    """
+    import networkx as nx
+
+    out = nx.DiGraph()
+    for source, target, attrs in sorted(projection.edges(data=True)):
+        if attrs.get("relation") in relations:
+            for node in (source, target):
+                if node not in out:
+                    out.add_node(node, **dict(projection.nodes[node]))
+            out.add_edge(source, target, **dict(attrs))
     return out
 
 
@@ -351,6 +403,38 @@ def connection(projection: "nx.DiGraph", a: str, b: str) -> list[str]:
         return nx.shortest_path(papers, source, target)
     except nx.NetworkXNoPath as err:
         raise UnknownNode(f"no chain of papers connects {a!r} and {b!r}") from err
+
+
+def relations(projection: "nx.DiGraph", *, top: int = 10) -> dict:
+    """The entity-relation graph in brief: how many relations of each kind, the ones the most
+    papers state (with a sentence that says so), and the entities most others are used for.
+
+    Plain data (JSON-ready), what ``kg analyze --relations`` prints.
+    """
+    graph = relation_graph(projection)
+    by_kind: dict[str, int] = {}
+    for _, _, relation in graph.edges(data="relation"):
+        by_kind[relation] = by_kind.get(relation, 0) + 1
+    label = lambda n: graph.nodes[n].get("label", n)  # noqa: E731
+    strongest = sorted(graph.edges(data=True), key=lambda e: (-(e[2].get("papers") or 0), -(e[2].get("confidence") or 0), e[0], e[1]))
+    used_for = {}
+    for source, target, relation in graph.edges(data="relation"):
+        if relation == "usedFor":
+            used_for.setdefault(target, set()).add(source)
+    return {
+        "entities": graph.number_of_nodes(),
+        "relations": dict(sorted(by_kind.items())),
+        "strongest": [
+            {"head": label(a), "relation": attrs["relation"], "tail": label(b), "papers": attrs.get("papers", 0),
+             "evidence": (attrs.get("evidence") or [""])[0]}
+            for a, b, attrs in strongest[:top]
+        ],
+        "most_used_for": [
+            {"label": label(n), "kind": graph.nodes[n].get("kind"), "used": len(used),
+             "by": sorted(label(m) for m in used)[:top]}
+            for n, used in sorted(used_for.items(), key=lambda item: (-len(item[1]), label(item[0])))[:top]
+        ],
+    }
 
 
 def summarize(projection: "nx.DiGraph", *, top: int = 10, seed: int = 0) -> dict:

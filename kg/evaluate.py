@@ -35,6 +35,7 @@ from typing import Any
 
 from .errors import InputError
 from .jsonl import objects
+from .model import RELATION_TYPES
 from .textnorm import singular as _singular
 
 __all__ = [
@@ -60,6 +61,7 @@ GENERIC_WORDS = frozenset(
 )
 
 _OUTER_PUNCT = " \t\n\"'`.,;:!?()[]{}<>"
+_SYMMETRIC = frozenset({"compare"})
 
 
 
@@ -171,6 +173,7 @@ class EvalReport:
     has_claims: bool = False
     has_code: bool = False
     mentions: dict[str, PRF] = field(default_factory=dict)
+    relations: dict[str, PRF] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -191,6 +194,8 @@ class EvalReport:
             out["code"] = self.code.to_json()
         if self.mentions:
             out["mentions"] = {t: prf.to_json() for t, prf in self.mentions.items()}
+        if self.relations:
+            out["relations"] = {t: prf.to_json() for t, prf in self.relations.items()}
         return out
 
 
@@ -307,6 +312,9 @@ def score(gold_records: Iterable[Mapping[str, Any]], pred_records: Iterable[Mapp
     report.has_claims = any("claims" in g for g in gold_list)
     report.has_code = any("code" in g for g in gold_list)
     report.claim_fields = {name: [0, 0] for name in _CLAIM_FIELDS}
+    has_relations = any("relations" in g for g in gold_list)
+    if has_relations:
+        report.relations = {t: PRF() for t in (*RELATION_TYPES, "micro")}
     for g in gold_list:
         p = preds.get(g["id"])
         if p is None:
@@ -335,12 +343,57 @@ def score(gold_records: Iterable[Mapping[str, Any]], pred_records: Iterable[Mapp
             errors["proposed_spurious"] = [i.names[0] for i in fp]
         if report.has_claims:
             _score_claims(report, g.get("claims", []), p.get("claims", []), errors)
+        if has_relations:
+            _score_relations(report, g.get("relations", []), p.get("relations", []), errors)
         if report.has_code:
             gc = {_code_key(u) for u in g.get("code", [])}
             pc = {_code_key(u) for u in p.get("code", [])}
             report.code.add(PRF(len(gc & pc), len(pc - gc), len(gc - pc)))
         report.errors.append(errors)
     return report
+
+
+def _relation_triples(records: list) -> list[tuple[str, str, str]]:
+    """Unique (head, relation, tail) of the written relation types; a symmetric relation's two
+    orders are one."""
+    seen: dict[tuple, tuple[str, str, str]] = {}
+    for r in records:
+        if r.get("relation") not in RELATION_TYPES:
+            continue
+        key = (normalize(r["head"]), r["relation"], normalize(r["tail"]))
+        if r["relation"] in _SYMMETRIC:
+            key = (min(key[0], key[2]), key[1], max(key[0], key[2]))
+        seen.setdefault(key, (r["head"], r["relation"], r["tail"]))
+    return list(seen.values())
+
+
+def _score_relations(report: EvalReport, gold: list, pred: list, errors: dict) -> None:
+    """Document-level relation triples: a prediction matches a gold triple of the same relation
+    when both arguments match under :func:`partial_match` (either order for ``compare``)."""
+    free = _relation_triples(pred)
+    missed = []
+    for head, relation, tail in _relation_triples(gold):
+        def same(p):
+            if p[1] != relation:
+                return False
+            if partial_match(p[0], head) and partial_match(p[2], tail):
+                return True
+            return relation in _SYMMETRIC and partial_match(p[0], tail) and partial_match(p[2], head)
+
+        match = next((p for p in free if same(p)), None)
+        if match is None:
+            missed.append((head, relation, tail))
+            report.relations[relation].fn += 1
+            report.relations["micro"].fn += 1
+            continue
+        free.remove(match)
+        report.relations[relation].tp += 1
+        report.relations["micro"].tp += 1
+    for _, relation, _ in free:
+        report.relations[relation].fp += 1
+        report.relations["micro"].fp += 1
+    errors["relations_missed"] = missed
+    errors["relations_spurious"] = free
 
 
 def _score_claims(report: EvalReport, gold: list, pred: list, errors: dict) -> None:
@@ -398,6 +451,13 @@ def format_report(report: EvalReport, title: str = "") -> str:
     if report.has_claims:
         fields = ", ".join(f"{k} {c}/{n}" for k, (c, n) in report.claim_fields.items() if n)
         lines.append(f"claim fields correct (matched claims with the field in gold): {fields}")
+    if report.relations:
+        lines.append("")
+        lines.append("relations (document level; arguments match as partial entities)")
+        lines.append(f"{'relation':<13} {'gold':>5} {'pred':>5} | {'P':>5} {'R':>5} {'F1':>5}")
+        for t, prf in report.relations.items():
+            lines.append(f"{t:<13} {prf.tp + prf.fn:>5} {prf.tp + prf.fp:>5} | "
+                         f"{prf.precision:5.2f} {prf.recall:5.2f} {prf.f1:5.2f}")
     if report.mentions:
         lines.append("")
         lines.append("mention level (spaCy's span scorer: same tokens, same type)")

@@ -28,7 +28,10 @@ from dataclasses import dataclass, field
 
 from .model import Entity, Extraction, Mention
 
-__all__ = ["LinkedCorpus", "link", "mention_key"]
+__all__ = ["LinkedCorpus", "link", "mention_key", "SYMMETRIC_RELATIONS"]
+
+#: relations whose two arguments can swap (written in sorted key order between entities)
+SYMMETRIC_RELATIONS = frozenset({"compare"})
 
 
 def mention_key(mention: Mention) -> str:
@@ -42,11 +45,24 @@ def mention_key(mention: Mention) -> str:
 
 @dataclass
 class LinkedCorpus:
-    """The linked result: entities by key, and each canonical key's entity key."""
+    """The linked result: entities by key, each canonical key's entity key, and the relations
+    between entities: ``(head entity key, relation, tail entity key)`` -> the ids of the papers
+    that state it (a symmetric relation's two keys in sorted order)."""
 
     extractions: list[Extraction]
     entities: dict[str, Entity]
     key_of: dict[str, str] = field(default_factory=dict)
+    relations: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
+
+    def relation_key(self, relation) -> tuple[str, str, str] | None:
+        """The entity-level key of a paper's :class:`kg.model.Relation`, or None when an argument
+        links to no entity or both to the same one."""
+        head, tail = self.key_of.get(relation.head_key), self.key_of.get(relation.tail_key)
+        if head is None or tail is None or head == tail or head not in self.entities or tail not in self.entities:
+            return None
+        if relation.relation in SYMMETRIC_RELATIONS and tail < head:
+            head, tail = tail, head
+        return head, relation.relation, tail
 
     def entity_for(self, text_or_key: str | None) -> Entity | None:
         """The entity a surface text or canonical key links to, if any."""
@@ -140,7 +156,13 @@ def link(extractions: Iterable[Extraction]) -> LinkedCorpus:
             confidence=round(confidence[root], 2),
         )
     key_of = {item: groups.find(item) for item in list(groups.parent)}
-    return LinkedCorpus(extractions, entities, key_of)
+    corpus = LinkedCorpus(extractions, entities, key_of)
+    for extraction in extractions:
+        for relation in extraction.relations:
+            key = corpus.relation_key(relation)
+            if key is not None:
+                corpus.relations.setdefault(key, set()).add(extraction.paper.id)
+    return corpus
 
 
 def _choose_label(counts: Counter) -> str:

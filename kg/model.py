@@ -14,14 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "EXTRACTOR_VERSION",
     "ENTITY_TYPES",
     "ROLES",
     "SOURCES",
     "CLAIM_KINDS",
     "DIRECTIONS",
+    "RELATION_TYPES",
     "Paper",
     "Mention",
     "Claim",
+    "Relation",
     "Extraction",
     "Entity",
 ]
@@ -32,6 +35,11 @@ ROLES: tuple[str, ...] = ("proposed", "used")
 SOURCES: tuple[str, ...] = ("model", "rules", "both")
 CLAIM_KINDS: tuple[str, ...] = ("quantitative", "comparative", "qualitative")
 DIRECTIONS: tuple[str, ...] = ("improves", "outperforms", "reduces", "matches", "converges", "achieves")
+RELATION_TYPES: tuple[str, ...] = ("used-for", "evaluate-for", "compare", "hyponym-of")
+
+EXTRACTOR_VERSION = "23"
+"""The version of kg's extraction (rules, models, record fields): part of the cache fingerprint
+and of every relation's provenance. Re-exported by :mod:`kg.extract`."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,34 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """A typed relation between two entities named in one sentence of a paper.
+
+    SciERC's direction: ``used-for`` (head is used for tail), ``evaluate-for`` (head evaluates
+    tail), ``hyponym-of`` (head is a kind of tail), ``compare`` (head is compared with tail).
+    ``head``/``tail`` are the mentions' texts, ``head_key``/``tail_key`` their canonical keys
+    (linking resolves them to entities); ``start``/``end`` are the evidence sentence's offsets in
+    ``field``; ``confidence`` is the classifier's probability.
+    """
+
+    head: str
+    head_type: str
+    relation: str
+    tail: str
+    tail_type: str
+    sentence: str
+    start: int
+    end: int
+    confidence: float
+    field: str = "abstract"
+    head_key: str = ""
+    tail_key: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything extracted from one paper."""
 
@@ -128,6 +164,7 @@ class Extraction:
     mentions: tuple[Mention, ...] = ()
     claims: tuple[Claim, ...] = ()
     code: tuple[str, ...] = ()
+    relations: tuple[Relation, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The ``kg extract`` JSONL record (a stable contract: fields are added, never renamed)."""
@@ -143,6 +180,7 @@ class Extraction:
             "entities": [m.to_json() for m in self.mentions],
             "claims": [c.to_json() for c in self.claims],
             "code": list(self.code),
+            "relations": [r.to_json() for r in self.relations],
         }
 
     @classmethod
@@ -168,7 +206,12 @@ class Extraction:
             Claim(**{k: v for k, v in c.items() if k in claim_fields})
             for c in record.get("claims", [])
         )
-        return cls(paper, mentions, claims, tuple(record.get("code", [])))
+        relation_fields = Relation.__dataclass_fields__
+        relations = tuple(
+            Relation(**{k: v for k, v in r.items() if k in relation_fields})
+            for r in record.get("relations", [])
+        )
+        return cls(paper, mentions, claims, tuple(record.get("code", [])), relations)
 
 
 @dataclass

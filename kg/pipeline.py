@@ -273,11 +273,12 @@ def _cache_dir(cache: bool | str | os.PathLike[str], out: Path, resume: bool) ->
 
 
 def _slim(extraction: Extraction) -> Extraction:
-    """What linking needs of a paper, and no more: its id and its mentions without evidence.
+    """What linking needs of a paper, and no more: its id, its mentions without evidence and its
+    relations' arguments.
 
     Repeated strings are interned, so 100,000 papers' mentions share one copy of each name.
     """
-    from .model import Mention
+    from .model import Mention, Relation
 
     intern = sys.intern
 
@@ -291,7 +292,11 @@ def _slim(extraction: Extraction) -> Extraction:
         )
         for m in extraction.mentions
     )
-    return Extraction(Paper(extraction.paper.id, "", ""), mentions)
+    relations = tuple(
+        Relation("", "", intern(r.relation), "", "", "", 0, 0, r.confidence, head_key=intern(r.head_key), tail_key=intern(r.tail_key))
+        for r in extraction.relations
+    )
+    return Extraction(Paper(extraction.paper.id, "", ""), mentions, relations=relations)
 
 
 def _write_graph_file(corpus, out: Path, base: str | None, result: BuildResult, need_graph: bool):

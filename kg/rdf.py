@@ -25,7 +25,7 @@ from rdflib.namespace import DCTERMS, PROV, SDO, SKOS
 from .atomic import write_atomically
 from .errors import GraphError
 from .link import LinkedCorpus
-from .model import Entity
+from .model import EXTRACTOR_VERSION, Entity
 from .textnorm import name_key, short_hash, slugify, title_words, untitled_label
 from .vocab import KG, bind_prefixes
 
@@ -63,6 +63,9 @@ RDF_FORMATS = {
 }
 
 _TYPE_CLASS = {"Method": KG.Method, "Task": KG.Task, "Dataset": KG.Dataset, "Metric": KG.Metric}
+#: a relation's kg spelling -> its property (kg.model.RELATION_TYPES)
+_RELATION_PREDICATE = {"used-for": KG.usedFor, "evaluate-for": KG.evaluates, "compare": KG.comparedWith,
+                       "hyponym-of": KG.kindOf}
 #: (entity type, role) -> the paper's link to the entity
 _PAPER_LINK = {
     ("Method", "proposed"): KG.proposes,
@@ -86,6 +89,11 @@ _SAFE_URL = re.compile(r"^https?://(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa
 def mint(base: str, kind: str, key: str) -> URIRef:
     """An IRI ``{base}{kind}/{slug}-{hash}``: readable, unique per key, always safe."""
     return URIRef(f"{base}{kind}/{slugify(key)}-{short_hash(key)}")
+
+
+def relation_iri(base: str, key: tuple[str, str, str]) -> URIRef:
+    """The IRI of the reified relation ``(head entity key, relation, tail entity key)``."""
+    return mint(base, "relation", "|".join(key))
 
 
 def paper_iri(base: str, paper_id: str) -> URIRef:
@@ -244,6 +252,18 @@ def triples(
         yield e, KG.confidence, confidence(entity.confidence)
         yield e, KG.paperCount, number(len(entity.papers))
 
+    if entities:  # each distinct relation once: the direct triple, and reified with its paper count
+        for key, papers in sorted(corpus.relations.items()):
+            head, relation, tail = key
+            predicate = const(_RELATION_PREDICATE[relation])
+            r = iri(relation_iri(base, key))
+            yield entity_iris[head], predicate, entity_iris[tail]
+            yield r, RDF.type, KG.Relation
+            yield r, RDF.subject, entity_iris[head]
+            yield r, RDF.predicate, predicate
+            yield r, RDF.object, entity_iris[tail]
+            yield r, KG.paperCount, number(len(papers))
+
     for extraction in corpus.extractions:
         paper = extraction.paper
         p_iri = paper_iri(base, paper.id)
@@ -338,6 +358,22 @@ def triples(
             subject, compared = resolved.get(KG.subject), resolved.get(KG.comparedTo)
             if claim.kind == "comparative" and subject and compared and subject != compared:
                 yield entity_iris[subject], KG.outperforms, entity_iris[compared]
+
+        for index, relation in enumerate(extraction.relations):
+            key = corpus.relation_key(relation)
+            if key is None:
+                continue
+            ev = iri(f"{p_iri}/relation/{index + 1}")
+            yield p, KG.statesRelation, ev
+            yield ev, RDF.type, KG.RelationEvidence
+            yield ev, KG.supports, iri(relation_iri(base, key))
+            yield ev, KG.evidence, text(relation.sentence)
+            yield ev, KG.field, text(relation.field)
+            yield ev, KG.start, number(relation.start)
+            yield ev, KG.end, number(relation.end)
+            yield ev, KG.confidence, confidence(relation.confidence)
+            yield ev, KG.extractorVersion, text(EXTRACTOR_VERSION)
+            yield ev, PROV.wasDerivedFrom, p
 
         for url in extraction.code:
             r = iri(url if _SAFE_URL.match(url) else mint(base, "code", url))

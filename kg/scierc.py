@@ -36,9 +36,13 @@ from typing import Any
 from .errors import InputError
 from .model import Paper
 
-__all__ = ["TYPE_MAP", "Annotation", "Relation", "Document", "parse", "read", "is_scierc"]
+__all__ = ["TYPE_MAP", "RELATION_MAP", "Annotation", "Relation", "Document", "parse", "read", "is_scierc"]
 
 TYPE_MAP: dict[str, str] = {"Method": "Method", "Task": "Task", "Metric": "Metric", "Material": "Dataset"}
+#: SciERC's relation labels in kg's spelling (kg.extract.relations.RELATIONS)
+RELATION_MAP: dict[str, str] = {"USED-FOR": "used-for", "EVALUATE-FOR": "evaluate-for", "COMPARE": "compare",
+                                "HYPONYM-OF": "hyponym-of", "PART-OF": "part-of", "FEATURE-OF": "feature-of",
+                                "CONJUNCTION": "conjunction"}
 
 _BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
              "``": '"', "''": '"'}
@@ -88,17 +92,23 @@ class Document:
 
     def gold_record(self) -> dict[str, Any]:
         """The document as a ``kg eval`` gold record: unique entities of kg's types (one per type
-        and exact name) and every mention with its offsets."""
+        and exact name), every mention with its offsets, and the relations between entities of
+        kg's types (unique by head, relation and tail)."""
         mentions = [e for e in self.entities if e.kg_type]
         unique: dict[tuple[str, str], dict[str, Any]] = {}
         for e in mentions:
             entry = unique.setdefault((e.kg_type, e.text.casefold()), {"text": e.text, "type": e.kg_type, "mentions": 0})
             entry["mentions"] += 1
+        relations = {
+            (r.head.text, r.head.kg_type, RELATION_MAP[r.label], r.tail.text, r.tail.kg_type)
+            for r in self.relations if r.head.kg_type and r.tail.kg_type and r.label in RELATION_MAP
+        }
         return {
             "id": self.key,
             "entities": list(unique.values()),
             "mentions": [{"field": "abstract", "start": e.start, "end": e.end, "text": e.text, "type": e.kg_type}
                          for e in mentions],
+            "relations": [dict(zip(("head", "head_type", "relation", "tail", "tail_type"), r)) for r in sorted(relations)],
         }
 
 

@@ -72,6 +72,12 @@ def shard_corpus(corpus, extractions: Sequence):
             if key is not None:
                 key_of[mention.canonical] = key
                 wanted.add(key)
+        for relation in extraction.relations:
+            for form in (relation.head_key, relation.tail_key):
+                key = corpus.key_of.get(form)
+                if key is not None:
+                    key_of[form] = key
+                    wanted.add(key)
         for claim in extraction.claims:
             for text in (claim.subject, claim.compared_to, claim.dataset, claim.metric):
                 if not text:
@@ -91,10 +97,11 @@ def paper_shard(part, base: str) -> bytes:
 
 
 def entity_shard(corpus, base: str) -> bytes:
-    """N-Triples of every entity (type, labels, aliases, paper count), with no paper."""
+    """N-Triples of every entity (type, labels, aliases, paper count) and of every relation
+    between two entities (its direct triple and its reified kg:Relation), with no paper."""
     from .link import LinkedCorpus
 
-    return corpus_rdf(LinkedCorpus([], corpus.entities, corpus.key_of), base, "nt")[0]
+    return corpus_rdf(LinkedCorpus([], corpus.entities, corpus.key_of, corpus.relations), base, "nt")[0]
 
 
 def write_store(shards: Iterable[str | os.PathLike[str]], path: str | os.PathLike[str], info: dict | None = None) -> Path:

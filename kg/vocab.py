@@ -62,6 +62,8 @@ class KG(ns.DefinedNamespace):
     Claim: URIRef  # A result a paper states in one sentence.
     CodeRepository: URIRef  # Where a paper's source code is.
     Mention: URIRef  # One evidenced place where a paper names an entity.
+    Relation: URIRef  # A relation between two entities, reified: its paper count and evidence.
+    RelationEvidence: URIRef  # One paper's statement of a Relation: sentence, offsets, confidence.
 
     # Object properties: paper -> entity
     proposes: URIRef  # Paper -> Method it introduces.
@@ -83,6 +85,13 @@ class KG(ns.DefinedNamespace):
     measuredBy: URIRef  # Claim -> Metric.
     aboutTask: URIRef  # Claim -> Task (reserved: not written yet).
     outperforms: URIRef  # Method -> Method, derived from comparative claims.
+    # Object properties: entity -> entity, read by the relation classifier
+    usedFor: URIRef  # Entity -> Entity it is used for (SciERC USED-FOR).
+    evaluates: URIRef  # Entity (metric, dataset) -> Entity it evaluates (SciERC EVALUATE-FOR).
+    comparedWith: URIRef  # Entity <-> Entity compared with it (SciERC COMPARE).
+    kindOf: URIRef  # Entity -> the broader Entity it is a kind of (SciERC HYPONYM-OF).
+    supports: URIRef  # RelationEvidence -> Relation.
+    statesRelation: URIRef  # Paper -> RelationEvidence.
 
     # Datatype properties
     role: URIRef  # Mention -> "proposed" | "used".
@@ -102,6 +111,7 @@ class KG(ns.DefinedNamespace):
     nameKey: URIRef  # Entity -> a lower-cased name or alias, for case-insensitive lookups by index.
     titleWord: URIRef  # Paper -> a normalised word of its title, for title searches by index.
     foundBy: URIRef  # Mention -> "model" | "rules" | "both": which part of the extractor found it.
+    extractorVersion: URIRef  # RelationEvidence -> the kg extractor version that read it.
     modelScore: URIRef  # Mention -> xsd:decimal in [0, 1], the span model's probability.
 
     # Annotation property

@@ -61,7 +61,7 @@ def batched(items: Iterator, size: int) -> Iterator[list]:
 def rebuild(paper: Paper, record: dict) -> Extraction:
     """An :class:`Extraction` of ``paper`` from a worker's (or the cache's) JSON record."""
     shell = Extraction.from_json({**record, "id": paper.id})
-    return Extraction(paper, shell.mentions, shell.claims, shell.code)
+    return Extraction(paper, shell.mentions, shell.claims, shell.code, shell.relations)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -69,7 +69,12 @@ def test_methods_for_task_by_label_any_case_and_by_alias(graph):
     assert {"method": "F2SA", "role": "proposed"}.items() <= next(r for r in rows if r["method"] == "F2SA").items()
     assert "PARL" in {r["method"] for r in rows}
     assert {r["taskLabel"].casefold() for r in rows} == {"bilevel optimization"}
-    assert [r["papers"] for r in rows] == sorted((r["papers"] for r in rows), reverse=True)
+    # methods papers say are used for the task first, then by the papers naming both
+    order = [(int(r["usedForPapers"]), int(r["papers"])) for r in rows]
+    assert order == sorted(order, reverse=True)
+    assert {r["support"] for r in rows if int(r["usedForPapers"]) > 0} == {"used-for"}
+    assert {r["support"] for r in rows if int(r["usedForPapers"]) == 0} == {"co-occurrence"}
+    assert any(r["support"] == "used-for" for r in rows), "some bundled paper says a method is used for bilevel optimization"
     # the same task found through any of its aliases gives the same rows
     task = next(s for s, o in graph.subject_objects(ns.SKOS.prefLabel) if str(o).casefold() == "bilevel optimization")
     aliases = sorted(str(a) for a in graph.objects(task, ns.SKOS.altLabel))

