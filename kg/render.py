@@ -59,6 +59,15 @@ KINDS: dict[str, tuple[str, str]] = {
     "CodeRepository": ("#76b7b2", "hexagon"),
 }
 
+#: Relations between entities (kg.analyze.ENTITY_RELATIONS): the label the page shows, the colour
+#: of the edge. Each can be switched off in the page; the side panel shows its sentences.
+RELATION_STYLE: dict[str, tuple[str, str]] = {
+    "usedFor": ("used for", "#2b6cb0"),
+    "evaluates": ("evaluates", "#b7791f"),
+    "comparedWith": ("compared with", "#805ad5"),
+    "kindOf": ("kind of", "#2f855a"),
+}
+
 #: Above this many nodes the page keeps our layout as is; below, physics polishes it.
 PRECOMPUTED_LAYOUT_ABOVE = 1500
 #: How many of the best-connected nodes the spring layout places; the rest follow them.
@@ -324,13 +333,34 @@ def _payload(selection: Selection, *, title: str, seed: int) -> dict:
         (index[u], index[v], _text(attrs.get("relation", "")))
         for u, v, attrs in graph.edges(data=True)
     )
+    # relations sentences state between two entities: their evidence, and how to draw them
+    details: list[dict] = []
+    relation_counts: dict[str, int] = {}
+    by_pair = {(index[u], index[v]): attrs for u, v, attrs in graph.edges(data=True)}
+    drawn = []
+    for u, v, relation in edges:
+        attrs = by_pair[(u, v)]
+        if relation in RELATION_STYLE:
+            relation_counts[relation] = relation_counts.get(relation, 0) + 1
+            details.append({
+                "papers": int(attrs.get("papers") or 0),
+                "confidence": round(float(attrs.get("confidence") or 0.0), 3),
+                "evidence": [_text(e) for e in attrs.get("evidence") or []],
+                "evidencePapers": [_text(t) for t in attrs.get("evidence_papers") or []],
+            })
+            drawn.append([u, v, relation, len(details) - 1])
+        else:
+            drawn.append([u, v, relation, -1])
     counts = {kind: 0 for kind in KINDS}
     for record in nodes:
         counts[record["kind"]] += 1
     return {
         "title": _text(title),
         "nodes": nodes,
-        "edges": [list(e) for e in edges],
+        "edges": drawn,
+        "relationDetails": details,
+        "relations": [{"relation": r, "label": label, "color": color, "count": relation_counts[r]}
+                      for r, (label, color) in RELATION_STYLE.items() if relation_counts.get(r)],
         "kinds": [{"kind": k, "color": c, "shape": s, "count": counts[k]} for k, (c, s) in KINDS.items()],
         "totalNodes": selection.total_nodes,
         "totalEdges": selection.total_edges,

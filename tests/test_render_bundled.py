@@ -47,3 +47,30 @@ def test_searching_f2sa_focuses_the_method_its_paper_proposes(page, bundled_grap
     assert page.js("return kgNetwork.getSelectedNodes()") == [node]
     panel = page.js("return document.getElementById('kg-panel-body').textContent")
     assert "A Fully First-Order Method for Stochastic Bilevel Optimization" in panel
+
+
+def test_relation_edges_are_drawn_filtered_by_type_and_show_their_evidence(page, bundled_graph):
+    """The entity relations sentences state (used for, evaluates, ...) are edges of their own
+    colour; each type can be switched off; clicking one shows the sentences behind it."""
+    from kg.analyze import ENTITY_RELATIONS
+
+    projected = project(bundled_graph)
+    expected = sum(1 for _, _, r in projected.edges(data="relation") if r in ENTITY_RELATIONS)
+    used_for = sum(1 for _, _, r in projected.edges(data="relation") if r == "usedFor")
+    assert used_for > 0
+    boxes = page.driver.find_elements("css selector", "#kg-relations input[data-relation]")
+    assert {b.get_attribute("data-relation") for b in boxes} <= set(ENTITY_RELATIONS) and boxes
+    drawn = page.js("return kgData().edges.filter(e => e[3] >= 0).length")
+    assert drawn == expected
+    before = page.js("return kgNetwork.body.data.edges.length")
+    page.driver.find_element("css selector", "#kg-relations input[data-relation='usedFor']").click()
+    assert page.js("return kgNetwork.body.data.edges.length") == before - used_for
+    page.driver.find_element("css selector", "#kg-relations input[data-relation='usedFor']").click()
+    assert page.js("return kgNetwork.body.data.edges.length") == before
+    # click a used-for edge: the side panel names the relation and quotes a sentence of a paper
+    edge = page.js("return kgData().edges.findIndex(e => e[2] === 'usedFor')")
+    page.js("kgNetwork.emit('click', {nodes: [], edges: [arguments[0]], pointer: {DOM: {x: 0, y: 0}}})", edge)
+    panel = page.js("return document.getElementById('kg-panel-body').textContent")
+    detail = page.js("return kgData().relationDetails[kgData().edges[arguments[0]][3]]", edge)
+    assert "used for" in panel and detail["evidence"] and detail["evidence"][0][:40] in panel
+    assert page.errors() == []

@@ -69,10 +69,21 @@
       return { id: n.id, label: n.short, group: n.kind, value: n.size, x: n.x, y: n.y };
     })
   );
-  const edges = new vis.DataSet(data.edges.map(([from, to], i) => ({ id: i, from: from, to: to })));
+  const relationInfo = new Map(data.relations.map((r) => [r.relation, r]));
+  function edgeColor(relation) {
+    const r = relationInfo.get(relation);
+    return r ? { color: r.color, highlight: r.color, hover: r.color } : EDGE;
+  }
+  // an entity relation (used for, evaluates, ...) is drawn in its colour, wider, with its name on hover
+  const edges = new vis.DataSet(
+    data.edges.map(([from, to, relation], i) =>
+      relationInfo.has(relation) ? { id: i, from: from, to: to, color: edgeColor(relation), width: 2, dashes: relation === "comparedWith" } : { id: i, from: from, to: to }
+    )
+  );
 
   // --- filters ---------------------------------------------------------------------------
   const hiddenKinds = new Set();
+  const hiddenRelations = new Set();
   let minConfidence = 0;
   let minDegree = 0;
   const visible = new Uint8Array(data.nodes.length);
@@ -83,7 +94,9 @@
   }
   computeVisible();
   const nodeView = new vis.DataView(nodes, { filter: (item) => visible[item.id] === 1 });
-  const edgeView = new vis.DataView(edges, { filter: (item) => visible[item.from] === 1 && visible[item.to] === 1 });
+  const edgeView = new vis.DataView(edges, {
+    filter: (item) => visible[item.from] === 1 && visible[item.to] === 1 && !hiddenRelations.has(data.edges[item.id][2]),
+  });
 
   // --- title bar and legend --------------------------------------------------------------
   document.getElementById("kg-title").textContent = data.title;
@@ -115,6 +128,25 @@
     swatch.dataset.shape = k.shape;
     label.append(box, swatch, el("span", k.kind), el("span", fmt(k.count), "kg-count"));
     legend.append(label);
+  }
+
+  const relationLegend = document.getElementById("kg-relations");
+  relationLegend.hidden = data.relations.length === 0;
+  for (const r of data.relations) {
+    const label = el("label");
+    const box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.dataset.relation = r.relation;
+    box.addEventListener("change", () => {
+      if (box.checked) hiddenRelations.delete(r.relation);
+      else hiddenRelations.add(r.relation);
+      applyFilters();
+    });
+    const swatch = el("span", null, "kg-swatch kg-line");
+    swatch.style.background = r.color;
+    label.append(box, swatch, el("span", r.label), el("span", fmt(r.count), "kg-count"));
+    relationLegend.append(label);
   }
 
   const confidence = document.getElementById("kg-confidence");
@@ -248,9 +280,15 @@
     if (n.url) parts.push(el("div", "url: " + n.url));
     showTooltip(parts);
   });
+  function relationName(relation) {
+    const r = relationInfo.get(relation);
+    return r ? r.label : relation;
+  }
   network.on("hoverEdge", (params) => {
-    const [from, to, relation] = data.edges[params.edge];
-    showTooltip([el("div", byId.get(from).label + " \u2192 " + relation + " \u2192 " + byId.get(to).label)]);
+    const [from, to, relation, detail] = data.edges[params.edge];
+    const parts = [el("div", byId.get(from).label + " \u2192 " + relationName(relation) + " \u2192 " + byId.get(to).label)];
+    if (detail >= 0) parts.push(el("div", "stated by " + plural(data.relationDetails[detail].papers, "paper") + "; click for the sentences"));
+    showTooltip(parts);
   });
   network.on("blurNode", hideTooltip);
   network.on("blurEdge", hideTooltip);
@@ -275,7 +313,7 @@
       const dim = keepEdges === null || keepEdges.has(i) ? 0 : 1;
       if (dim !== dimmedEdges[i]) {
         dimmedEdges[i] = dim;
-        edgeUpdates.push({ id: i, color: dim ? DIM_EDGE : EDGE });
+        edgeUpdates.push({ id: i, color: dim ? DIM_EDGE : edgeColor(data.edges[i][2]) });
       }
     }
     if (nodeUpdates.length) nodes.update(nodeUpdates);
@@ -340,13 +378,39 @@
     });
     const related = links.get(n.id).map((link) => ({ link: link, other: byId.get(link.other) }));
     listSection(body, "Links", related, ({ link, other }) =>
-      el("li", (link.out ? link.relation + " \u2192 " : "\u2190 " + link.relation + " ") + other.label + " (" + other.kind + ")")
+      el("li", (link.out ? relationName(link.relation) + " \u2192 " : "\u2190 " + relationName(link.relation) + " ") + other.label + " (" + other.kind + ")")
     );
+    document.getElementById("kg-panel").hidden = false;
+  }
+  function showRelationPanel(edge) {
+    const [from, to, relation, detail] = data.edges[edge];
+    const info = data.relationDetails[detail];
+    const body = document.getElementById("kg-panel-body");
+    body.replaceChildren(
+      el("h2", byId.get(from).label + " \u2192 " + relationName(relation) + " \u2192 " + byId.get(to).label),
+      el("div", "relation \u00b7 stated by " + plural(info.papers, "paper") + " \u00b7 best confidence " + info.confidence.toFixed(2), "kg-kind")
+    );
+    const sentences = info.evidence.map((sentence, k) => ({ sentence: sentence, paper: info.evidencePapers[k] || "" }));
+    listSection(body, "Evidence", sentences, ({ sentence, paper }) => {
+      const li = el("li");
+      li.append(el("q", sentence));
+      if (paper) li.append(document.createTextNode(" \u2014 " + paper));
+      return li;
+    });
     document.getElementById("kg-panel").hidden = false;
   }
   network.on("click", (params) => {
     if (params.nodes.length) selectNode(params.nodes[0]);
-    else if (selected !== null) clearSelection();
+    else if (params.edges.length && data.edges[params.edges[0]][3] >= 0) {
+      const [from, to] = data.edges[params.edges[0]];
+      selected = null;
+      setDimming(new Set([from, to]), new Set([params.edges[0]]));
+      showRelationPanel(params.edges[0]);
+    } else if (selected !== null) clearSelection();
+    else {
+      setDimming(null, null);
+      document.getElementById("kg-panel").hidden = true;
+    }
   });
   document.getElementById("kg-panel-close").addEventListener("click", clearSelection);
 
@@ -411,4 +475,5 @@
     const n = data.nodes.find((node) => node.iri === iri);
     return n === undefined ? null : n.id;
   };
+  window.kgData = () => data; // the page's data, read-only by convention (tests, the console)
 })();
