@@ -360,6 +360,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         if not 0.0 < args.fraction <= 1.0:
             raise KGError("--fraction must be in (0, 1]")
         overrides["corpora.train.fraction"] = args.fraction
+    for path, model in ((args.output or train.DEFAULT_SPAN_MODEL, "spans"), (args.relations_output, "relations")):
+        if path is not None and args.only in (None, model):
+            train.check_output(path)  # before either model trains
     if args.only in (None, "spans"):
         meta = train.train(args.config or train.DEFAULT_CONFIG, args.output or train.DEFAULT_SPAN_MODEL, overrides=overrides)
         performance = meta.get("performance", {})

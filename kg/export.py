@@ -190,6 +190,10 @@ _REUSED_TERMS: dict[str, tuple[URIRef, str | None]] = {
     "altLabel": (ns.SKOS.altLabel, None),
     "label": (RDFS.label, None),
     "wasDerivedFrom": (ns.PROV.wasDerivedFrom, "@id"),
+    # a kg:Relation is an rdf:Statement; kg:subject (a claim's method) already owns "subject"
+    "relationSubject": (RDF.subject, "@id"),
+    "relationPredicate": (RDF.predicate, "@id"),
+    "relationObject": (RDF.object, "@id"),
 }
 # Literal datatypes worth coercing in the context (strings stay plain; integers are JSON numbers).
 _COERCED = {ns.XSD.decimal, ns.XSD.gYear, ns.XSD.anyURI}

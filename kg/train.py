@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import shutil
 import tempfile
@@ -97,6 +98,14 @@ def _scierc_corpus(
     return corpus
 
 
+def check_output(path: str | Path) -> None:
+    """Refuse, before minutes of training, an output whose folder cannot be made or written."""
+    parent = Path(path).parent
+    parent.mkdir(parents=True, exist_ok=True)  # an OSError here names the folder
+    probe = tempfile.mkdtemp(prefix=f".{Path(path).name}-probe-", dir=parent)
+    os.rmdir(probe)
+
+
 def train(
     config: str | Path = DEFAULT_CONFIG,
     output: str | Path = DEFAULT_SPAN_MODEL,
@@ -119,6 +128,7 @@ def train(
     for key in ("paths.train", "paths.dev"):
         if not Path(overrides[key]).is_file():
             raise InputError(f"{overrides[key]}: training data not found; pass --train / --dev")
+    check_output(output)
     temporary = None
     if work_dir is None:
         temporary = tempfile.TemporaryDirectory(prefix="kg-train-")

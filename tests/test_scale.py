@@ -43,7 +43,7 @@ def test_graph_ttl_holds_exactly_the_rdflib_graph_in_canonical_order(small_corpu
     from kg.rdf import load, to_graph
 
     papers = {p.id: p for p in read_papers([small_corpus])[0]}
-    extractions = [Extraction(papers[e.paper.id], e.mentions, e.claims, e.code)
+    extractions = [Extraction(papers[e.paper.id], e.mentions, e.claims, e.code, e.relations)
                    for e in read_extractions(small_build / "extractions.jsonl")]
     expected = to_graph(link(extractions))
     written = load(small_build / "graph.ttl")

@@ -299,8 +299,10 @@ def test_shapes_name_exactly_the_leaf_classes_of_entity():
     shapes = rdflib.Graph().parse(SHAPES_PATH)
     entity_shape = rdflib.URIRef("https://w3id.org/kg-papers/shapes#EntityShape")
     assert set(shapes.objects(entity_shape, SH.targetClass)) == leaves
-    (in_list,) = [o for s, o in shapes.subject_objects(SH["in"]) if KG.Method in rdflib.collection.Collection(shapes, o)]
-    assert set(rdflib.collection.Collection(shapes, in_list)) == leaves
+    in_lists = [o for s, o in shapes.subject_objects(SH["in"]) if KG.Method in rdflib.collection.Collection(shapes, o)]
+    assert len(in_lists) == 2, "a mention's entity and an entity relation's subject"
+    for in_list in in_lists:
+        assert set(rdflib.collection.Collection(shapes, in_list)) == leaves
 
 
 def test_every_shape_has_a_name_and_every_property_shape_a_message():
