@@ -106,6 +106,8 @@ def summary(reports: dict) -> dict:
         "dev-gold proposed F1": dev.proposed.f1,
         "dev-gold claims R": dev.claims.recall,
     }
+    if sci.relations:
+        row["scierc relation F1"] = sci.relations["micro"].f1
     if "pwc tuning" in reports:
         pwc = reports["pwc tuning"].entities
         row["pwc Method R"] = pwc["Method"]["exact"].recall

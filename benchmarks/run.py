@@ -182,6 +182,8 @@ def throughput(size: int, rounds: int) -> dict:
             # builds as 'kg build' runs them (extraction cache on, in a fresh folder: no hits)
             "build --store": lambda: kg_build(store=True),
             "build graph.ttl": lambda: kg_build(store=False),
+            # the same build without relation extraction (kg_relations excluded)
+            "build graph.ttl, no relations": lambda: kg_build(store=False, exclude=("ner", "kg_relations")),
             # the same build with nothing disabled: what disabling components buys a whole build
             "build --store, full default pipeline": lambda: kg_build(store=True, exclude=("kg_token_attributes",)),
         }
@@ -209,6 +211,8 @@ def throughput(size: int, rounds: int) -> dict:
         "bare nlp.pipe / bare nlp.pipe, no span model": round(
             rate["bare nlp.pipe"] / rate["bare nlp.pipe, no span model"], 3),
         "build --store / bare nlp.pipe": round(rate["build --store"] / rate["bare nlp.pipe"], 3),
+        "build graph.ttl / build graph.ttl, no relations": round(
+            rate["build graph.ttl"] / rate["build graph.ttl, no relations"], 3),
         "build graph.ttl / bare nlp.pipe": round(rate["build graph.ttl"] / rate["bare nlp.pipe"], 3),
         "build --store / bare nlp.pipe, rule components token by token": round(
             rate["build --store"] / rate["bare nlp.pipe, rule components token by token"], 3),

@@ -276,9 +276,10 @@ def paper_dataset(graph: Graph) -> "Dataset":
     """Split ``graph`` into one named graph per paper plus the default (shared) graph.
 
     A paper's graph is named by the paper's IRI and holds every triple whose subject is the
-    paper, one of its mentions (``kg:hasMention``) or one of its claims (``kg:hasClaim``,
-    ``kg:claimOf``). Everything else (entity descriptions, code repositories, the derived
-    ``kg:outperforms`` links) is shared by papers and stays in the default graph. The union of
+    paper, one of its mentions (``kg:hasMention``), one of its claims (``kg:hasClaim``,
+    ``kg:claimOf``) or one of its relation statements (``kg:statesRelation``). Everything else
+    (entity descriptions, code repositories, the derived ``kg:outperforms`` links, the relations
+    between entities and their paper counts) is shared by papers and stays in the default graph. The union of
     all graphs is ``graph`` again; ``graph`` is not changed.
     """
     from rdflib import Dataset
@@ -294,6 +295,8 @@ def paper_dataset(graph: Graph) -> "Dataset":
         for member in graph.objects(paper, KG.hasClaim):
             owner.setdefault(member, paper)
         for member in graph.subjects(KG.claimOf, paper):
+            owner.setdefault(member, paper)
+        for member in graph.objects(paper, KG.statesRelation):
             owner.setdefault(member, paper)
     graphs: dict[URIRef, Graph] = {}
     for triple in graph:

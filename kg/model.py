@@ -37,7 +37,7 @@ CLAIM_KINDS: tuple[str, ...] = ("quantitative", "comparative", "qualitative")
 DIRECTIONS: tuple[str, ...] = ("improves", "outperforms", "reduces", "matches", "converges", "achieves")
 RELATION_TYPES: tuple[str, ...] = ("used-for", "evaluate-for", "compare", "hyponym-of")
 
-EXTRACTOR_VERSION = "23"
+EXTRACTOR_VERSION = "24"
 """The version of kg's extraction (rules, models, record fields): part of the cache fingerprint
 and of every relation's provenance. Re-exported by :mod:`kg.extract`."""
 

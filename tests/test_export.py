@@ -362,7 +362,9 @@ def test_named_graphs_split_per_paper(bundled_graph):
         assert part.value(paper, DCTERMS.title) is not None
         assert not set(part.subjects(SKOS.prefLabel, None)), "no entity description inside a paper's graph"
         for subject in set(part.subjects()):
-            assert subject == paper or (paper, KG.hasMention, subject) in bundled_graph or (subject, KG.claimOf, paper) in bundled_graph
+            assert (subject == paper or (paper, KG.hasMention, subject) in bundled_graph
+                    or (subject, KG.claimOf, paper) in bundled_graph or (paper, KG.statesRelation, subject) in bundled_graph)
+    assert any((paper, KG.statesRelation, None) in part for paper, part in named.items()), "relation evidence is the paper's"
     assert len(shared) + sum(len(g) for g in named.values()) == len(bundled_graph)
 
 

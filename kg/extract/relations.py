@@ -16,12 +16,12 @@ SciERC's gold spans) and extraction (on kg's mentions) share every feature.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy
 from spacy.tokens import Doc, Span
 
 __all__ = [
@@ -142,17 +142,17 @@ class RelationModel:
     thresholds: dict[str, float]
     meta: dict
 
+    def __post_init__(self) -> None:
+        self._rows = {name: k for k, name in enumerate(self.weights)}
+        self._matrix = numpy.array(list(self.weights.values()), dtype="float64").reshape(len(self.weights), len(self.labels))
+        self._bias = numpy.array(self.bias, dtype="float64")
+
     def probabilities(self, names: Iterable[str]) -> list[float]:
-        scores = list(self.bias)
-        for name in names:
-            row = self.weights.get(name)
-            if row is not None:
-                for k, w in enumerate(row):
-                    scores[k] += w
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return [e / total for e in exps]
+        """The softmax over the labels of the features' summed weights."""
+        rows = [k for k in map(self._rows.get, names) if k is not None]
+        scores = self._bias + self._matrix[rows].sum(axis=0) if rows else self._bias.copy()
+        exps = numpy.exp(scores - scores.max())
+        return (exps / exps.sum()).tolist()
 
     def predict(self, names: Iterable[str]) -> tuple[str, str, float] | None:
         """``(relation, direction, probability)`` for the most probable label other than NONE,
@@ -181,6 +181,13 @@ def load_model(path: str | Path = DEFAULT_RELATION_MODEL) -> RelationModel:
     return RelationModel.from_json(json.loads(Path(path).read_text("utf-8")))
 
 
+def _names(mention) -> set[str]:
+    """A mention's canonical key and its acronym partner's."""
+    from ..textnorm import canonical_key
+
+    return {mention.canonical} | {canonical_key(n) for n in (mention.short_form, mention.long_form) if n}
+
+
 def find(docs: dict[str, Doc], mentions: Sequence, model: RelationModel) -> list:
     """The relations between a paper's mentions (:class:`kg.model.Mention`), sentence by
     sentence, in text order; each mention pair gets at most one relation."""
@@ -206,8 +213,8 @@ def find(docs: dict[str, Doc], mentions: Sequence, model: RelationModel) -> list
                 head, tail = by_span[pair.first], by_span[pair.second]
                 if direction == "<" and relation not in SYMMETRIC:
                     head, tail = tail, head
-                if head.canonical == tail.canonical:
-                    continue  # an acronym and its long form are one entity
+                if _names(head) & _names(tail):
+                    continue  # one entity: the same name, or an acronym and its long form
                 out.append(Relation(
                     head=head.text, head_type=head.type, relation=relation, tail=tail.text, tail_type=tail.type,
                     sentence=sentence.text, start=sentence.start_char, end=sentence.end_char,
