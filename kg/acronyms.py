@@ -1,7 +1,8 @@
 """Acronym definitions: a Schwartz & Hearst (2003) style long-form / short-form matcher.
 
-Plain functions over strings, so they can be tested without spaCy; ``kg.extract`` wraps
-them in a pipeline component.
+Plain functions over strings, so they can be tested without spaCy, and :func:`mark_definitions`,
+which applies them to a parsed Doc (``kg.extract`` registers it as the ``kg_acronyms`` pipeline
+component). All of kg's acronym detection is here.
 
 >>> best_long_form("F2SA", "we propose a Fully First-order Stochastic Approximation".split())
 4
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_short_form_candidate", "best_long_form", "short_form_letters", "spelled_by"]
+__all__ = ["is_short_form_candidate", "best_long_form", "mark_definitions", "short_form_letters", "spelled_by"]
 
 _HAS_LETTER = re.compile(r"[A-Za-z]")
 _NOT_SHORT = {"e.g.", "i.e.", "et al.", "etc.", "cf.", "resp.", "ours", "see"}
@@ -166,3 +167,77 @@ def spelled_by(short: str, long_text: str) -> bool:
     return len(parts) == len(letters) and all(p[:1].isalpha() for p in parts) and "".join(
         p[0].lower() for p in parts
     ) == letters
+
+
+def mark_definitions(doc) -> None:
+    """Find ``long form (SF)`` and ``SF (long form)`` definitions in a spaCy Doc.
+
+    Writes ``doc.spans["kg_long_forms"]`` and ``doc.spans["kg_short_forms"]``, aligned by index,
+    and ``doc.spans["kg_short_form_uses"]``: every later use of a defined short form. (The
+    ``kg_acronyms`` pipeline component of :mod:`kg.extract` calls this.)
+    """
+    longs: list = []
+    shorts: list = []
+    for open_tok in doc:
+        if open_tok.text != "(":
+            continue
+        close = _closing_paren(doc, open_tok.i)
+        if close is None or close - open_tok.i > 4 or close == open_tok.i + 1:
+            continue
+        inner = doc[open_tok.i + 1 : close]
+        sent_start = open_tok.sent.start
+        # a LaTeX non-breaking space before the parenthesis is no word: "segmentation~(VOS)"
+        end = open_tok.i - 1 if open_tok.i > sent_start and doc[open_tok.i - 1].text == "~" else open_tok.i
+        if is_short_form_candidate(inner.text):
+            words = [t.text for t in doc[max(sent_start, end - 14) : end]]
+            n = best_long_form(inner.text, words)
+            if n:
+                long_span = doc[end - n : end]
+                longs.append(long_span)
+                shorts.append(inner)
+                continue
+            if _elided_long_form(doc, end, inner.text, longs, shorts):
+                longs.append(doc[end - 1 : end])  # "Sign Language Recognition (SLR) and [Translation] (SLT)"
+                shorts.append(inner)
+                continue
+        # reversed: SF (long form)
+        if open_tok.i > sent_start and is_short_form_candidate(doc[open_tok.i - 1].text):
+            short_tok = doc[open_tok.i - 1]
+            words = [t.text for t in inner]
+            n = best_long_form(short_tok.text, words)
+            if n == len(words):
+                longs.append(inner)
+                shorts.append(doc[short_tok.i : short_tok.i + 1])
+    doc.spans["kg_long_forms"] = longs
+    doc.spans["kg_short_forms"] = shorts
+    defined = {s.text for s in shorts}
+    defining = {(s.start, s.end) for s in shorts}
+    doc.spans["kg_short_form_uses"] = [
+        doc[t.i : t.i + 1] for t in doc if t.text in defined and (t.i, t.i + 1) not in defining
+    ]
+
+
+def _elided_long_form(doc, end: int, short: str, longs: list, shorts: list) -> bool:
+    """Whether the one word before ``end`` is the head of a long form whose modifiers are shared
+    with the long form defined just before it: "Sign Language Recognition (SLR) and Translation
+    (SLT)" defines SLT as Sign Language Translation, written once as "Translation"."""
+    if not longs or end < 4 or not doc[end - 1].is_alpha or doc[end - 2].lower_ not in {"and", "or"}:
+        return False
+    previous_long, previous_short = longs[-1], shorts[-1]
+    if doc[end - 3].text != ")" or previous_short.end != end - 3 or len(previous_long) < 2:
+        return False
+    words = [t.text for t in previous_long[:-1]] + [doc[end - 1].text]
+    return best_long_form(short, words) == len(words)
+
+
+def _closing_paren(doc, start: int) -> int | None:
+    for tok in doc[start + 1 : start + 8]:
+        if tok.text == ")":
+            return tok.i
+        if tok.text == "(":
+            return None
+    return None
+
+
+
+# code identifiers: "get_info_api", "genjax.vi"

@@ -133,7 +133,7 @@ def _spans(doc, *triples, source="phrase"):
     span model's group holds them."""
     from spacy.tokens import Span
 
-    from kg.extract.mentions import _mention_span
+    from kg.extract.shapes import _mention_span
 
     if source == "model":
         return [Span(doc, start, end, label=label) for start, end, label in triples]

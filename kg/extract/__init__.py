@@ -28,9 +28,13 @@ entity. The cue words of these rules live in ``kg/patterns/cues.json``.
 ``extract(papers, nlp)`` turns Docs into :class:`kg.model.Extraction` records; roles (proposed vs
 used) and claim fields are decided per paper, since they need the title and the abstract together.
 
-Modules: ``tokenattrs`` (``kg_token_attributes``), ``wordlists`` (the package data the rules read), ``mentions`` (the ``kg_acronyms`` and
-``kg_mentions`` components), ``claims`` (the ``kg_claims`` component and a claim's fields); this
-one builds the pipeline and turns a paper's two Docs into its record.
+Modules, in the order a Doc meets them: ``tokenattrs`` (``kg_token_attributes``), ``spans`` (the
+trained span model), ``mentions`` (the ``kg_acronyms`` and ``kg_mentions`` components), which runs the
+rule table of ``registry`` (``kg/patterns/rules.json``) through ``candidates``, ``phrases``, ``resolve``
+and ``nesting``, asking ``kinds`` (typing by head word and context) and ``shapes`` (what a token or
+span looks like), then ``merge`` (model spans and rule mentions); ``claims`` (the ``kg_claims``
+component and a claim's fields), ``relations`` (the relation classifier), ``wordlists`` (the package
+data the rules read); this one builds the pipeline and turns a paper's two Docs into its record.
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ from ..errors import ExtractionError
 from ..model import EXTRACTOR_VERSION, Extraction, Mention, Paper
 from ..textnorm import canonical_key, normalize_title
 from .claims import _claim
-from .mentions import _subject_is_us, is_name_like
+from .mentions import MentionFinder  # noqa: F401  (registers kg_acronyms and kg_mentions)
+from .shapes import _subject_is_us, is_name_like
 from . import relations, spans, tokenattrs
 from .wordlists import _cue, _cues, _heads, lexicon_patterns, load_user_patterns
 
@@ -167,6 +172,10 @@ if not Span.has_extension("kg_confidence"):
 
 if not Span.has_extension("kg_source"):
     Span.set_extension("kg_source", default="")
+
+
+if not Span.has_extension("kg_rule"):
+    Span.set_extension("kg_rule", default="")
 
 
 _URL = re.compile(r"https?://[^\s<>\"'{}|\\^`]+", re.IGNORECASE)

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 
 from ..model import Claim, Mention
 
-from .mentions import is_name_like
+from .shapes import is_name_like
 from .wordlists import _cue, _heads
 
 _VALUE = re.compile(
